@@ -1,0 +1,127 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[oauthctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'oauthctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'oauthctl'= {
+            cand --store 'Where credentials are kept [default: keyring]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+            cand -v 'Trace HTTP requests on stderr (secrets redacted)'
+            cand --verbose 'Trace HTTP requests on stderr (secrets redacted)'
+            cand -q 'Print only errors on stderr'
+            cand --quiet 'Print only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand connect 'Sign in at a provider in the browser and store the credential'
+            cand status 'List accounts, scopes, expiry and store (reads no secrets)'
+            cand logout 'Revoke a credential at the provider and forget it locally'
+            cand providers 'Show the provider catalog (built-in and providers.toml)'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'oauthctl;connect'= {
+            cand --account 'Account name to store under [default: the email the provider reports]'
+            cand --client-id 'OAuth client id [env: OAUTHCTL_CLIENT_ID]'
+            cand --client-secrets-file 'Google''s downloaded client JSON (`installed` or `web`) holding client id and secret'
+            cand --scope 'Extra scope to request (repeatable; space- or comma-separated lists work too)'
+            cand --port 'Loopback port for the callback; 0 picks a free one [default: 8080]'
+            cand --redirect-uri 'Exact redirect URI to send (a Web-type client, a tunnel); the listener stays on loopback'
+            cand --timeout 'Seconds to wait for the browser step'
+            cand --store 'Where credentials are kept [default: keyring]'
+            cand --client-secret-stdin 'Read the OAuth client secret from stdin (first line)'
+            cand --no-browser 'Print the authorization URL but do not open a browser'
+            cand --paste 'Accept the redirected URL pasted on stdin even when stdin is not a terminal'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+            cand -v 'Trace HTTP requests on stderr (secrets redacted)'
+            cand --verbose 'Trace HTTP requests on stderr (secrets redacted)'
+            cand -q 'Print only errors on stderr'
+            cand --quiet 'Print only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oauthctl;status'= {
+            cand --store 'Where credentials are kept [default: keyring]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+            cand -v 'Trace HTTP requests on stderr (secrets redacted)'
+            cand --verbose 'Trace HTTP requests on stderr (secrets redacted)'
+            cand -q 'Print only errors on stderr'
+            cand --quiet 'Print only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oauthctl;logout'= {
+            cand --store 'Where credentials are kept [default: keyring]'
+            cand --local-only 'Forget the credential without revoking it at the provider'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+            cand -v 'Trace HTTP requests on stderr (secrets redacted)'
+            cand --verbose 'Trace HTTP requests on stderr (secrets redacted)'
+            cand -q 'Print only errors on stderr'
+            cand --quiet 'Print only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oauthctl;providers'= {
+            cand --store 'Where credentials are kept [default: keyring]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+            cand -v 'Trace HTTP requests on stderr (secrets redacted)'
+            cand --verbose 'Trace HTTP requests on stderr (secrets redacted)'
+            cand -q 'Print only errors on stderr'
+            cand --quiet 'Print only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oauthctl;completions'= {
+            cand --store 'Where credentials are kept [default: keyring]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+            cand -v 'Trace HTTP requests on stderr (secrets redacted)'
+            cand --verbose 'Trace HTTP requests on stderr (secrets redacted)'
+            cand -q 'Print only errors on stderr'
+            cand --quiet 'Print only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oauthctl;help'= {
+            cand connect 'Sign in at a provider in the browser and store the credential'
+            cand status 'List accounts, scopes, expiry and store (reads no secrets)'
+            cand logout 'Revoke a credential at the provider and forget it locally'
+            cand providers 'Show the provider catalog (built-in and providers.toml)'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'oauthctl;help;connect'= {
+        }
+        &'oauthctl;help;status'= {
+        }
+        &'oauthctl;help;logout'= {
+        }
+        &'oauthctl;help;providers'= {
+        }
+        &'oauthctl;help;completions'= {
+        }
+        &'oauthctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

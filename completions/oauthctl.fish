@@ -1,0 +1,92 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_oauthctl_global_optspecs
+    string join \n json store= no-input v/verbose q/quiet h/help V/version
+end
+
+function __fish_oauthctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_oauthctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_oauthctl_using_subcommand
+    set -l cmd (__fish_oauthctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c oauthctl -n "__fish_oauthctl_needs_command" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_needs_command" -l json -d 'Print machine-readable JSON on stdout'
+complete -c oauthctl -n "__fish_oauthctl_needs_command" -l no-input -d 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+complete -c oauthctl -n "__fish_oauthctl_needs_command" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
+complete -c oauthctl -n "__fish_oauthctl_needs_command" -s q -l quiet -d 'Print only errors on stderr'
+complete -c oauthctl -n "__fish_oauthctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oauthctl -n "__fish_oauthctl_needs_command" -s V -l version -d 'Print version'
+complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "connect" -d 'Sign in at a provider in the browser and store the credential'
+complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "status" -d 'List accounts, scopes, expiry and store (reads no secrets)'
+complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "logout" -d 'Revoke a credential at the provider and forget it locally'
+complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "providers" -d 'Show the provider catalog (built-in and providers.toml)'
+complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l account -d 'Account name to store under [default: the email the provider reports]' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l client-id -d 'OAuth client id [env: OAUTHCTL_CLIENT_ID]' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l client-secrets-file -d 'Google\'s downloaded client JSON (`installed` or `web`) holding client id and secret' -r -F
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l scope -d 'Extra scope to request (repeatable; space- or comma-separated lists work too)' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l port -d 'Loopback port for the callback; 0 picks a free one [default: 8080]' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l redirect-uri -d 'Exact redirect URI to send (a Web-type client, a tunnel); the listener stays on loopback' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l timeout -d 'Seconds to wait for the browser step' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l client-secret-stdin -d 'Read the OAuth client secret from stdin (first line)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l no-browser -d 'Print the authorization URL but do not open a browser'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l paste -d 'Accept the redirected URL pasted on stdin even when stdin is not a terminal'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l json -d 'Print machine-readable JSON on stdout'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l no-input -d 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -s q -l quiet -d 'Print only errors on stderr'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand status" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand status" -l json -d 'Print machine-readable JSON on stdout'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand status" -l no-input -d 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand status" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand status" -s q -l quiet -d 'Print only errors on stderr'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand logout" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand logout" -l local-only -d 'Forget the credential without revoking it at the provider'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand logout" -l json -d 'Print machine-readable JSON on stdout'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand logout" -l no-input -d 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand logout" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand logout" -s q -l quiet -d 'Print only errors on stderr'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand providers" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand providers" -l json -d 'Print machine-readable JSON on stdout'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand providers" -l no-input -d 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand providers" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand providers" -s q -l quiet -d 'Print only errors on stderr'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand providers" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand completions" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand completions" -l json -d 'Print machine-readable JSON on stdout'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand completions" -l no-input -d 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand completions" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand completions" -s q -l quiet -d 'Print only errors on stderr'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status logout providers completions help" -f -a "connect" -d 'Sign in at a provider in the browser and store the credential'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status logout providers completions help" -f -a "status" -d 'List accounts, scopes, expiry and store (reads no secrets)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status logout providers completions help" -f -a "logout" -d 'Revoke a credential at the provider and forget it locally'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status logout providers completions help" -f -a "providers" -d 'Show the provider catalog (built-in and providers.toml)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status logout providers completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status logout providers completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

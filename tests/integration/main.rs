@@ -1,0 +1,6 @@
+//! oauthctl's integration tests, built into one binary: the real CLI in an isolated config dir,
+//! against real peers (oidc-provider, gnome-keyring, Chromium) and small stubs for faults.
+
+mod cli;
+mod stub;
+mod util;

@@ -1,0 +1,426 @@
+//! Test helpers: an isolated environment per test (temp config dir and HOME), real fixtures that
+//! start and stop by PID (a private D-Bus with gnome-keyring, the oidc-provider server), and the
+//! skip rule: a missing tool is a visible skip, or a failure under OAUTHCTL_TEST_REQUIRE_ALL=1.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_oauthctl");
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixtures() -> PathBuf {
+    repo().join("tests").join("fixtures")
+}
+
+/// Returns false (and says so) when `what` is missing; panics instead under REQUIRE_ALL.
+pub fn available(what: &str, ok: bool) -> bool {
+    if ok {
+        return true;
+    }
+    if std::env::var("OAUTHCTL_TEST_REQUIRE_ALL").is_ok_and(|v| v == "1") {
+        panic!("required test dependency missing: {what} (OAUTHCTL_TEST_REQUIRE_ALL=1)");
+    }
+    eprintln!("SKIP: {what} is not available; this test did not run");
+    false
+}
+
+pub fn have_program(name: &str) -> bool {
+    std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).any(|d| d.join(name).is_file()))
+        .unwrap_or(false)
+}
+
+pub fn have_node_fixtures() -> bool {
+    have_program("node") && fixtures().join("node_modules").join("oidc-provider").is_dir()
+}
+
+/// One isolated oauthctl environment.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub vars: Vec<(String, String)>,
+}
+
+impl Env {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("home")).unwrap();
+        Env { dir, vars: Vec::new() }
+    }
+
+    pub fn config_dir(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+
+    pub fn set(&mut self, k: &str, v: impl Into<String>) -> &mut Self {
+        self.vars.retain(|(n, _)| n != k);
+        self.vars.push((k.into(), v.into()));
+        self
+    }
+
+    pub fn write_providers(&self, toml: &str) {
+        std::fs::create_dir_all(self.config_dir()).unwrap();
+        std::fs::write(self.config_dir().join("providers.toml"), toml).unwrap();
+    }
+
+    /// A command with a clean environment: nothing from the developer's own setup leaks in.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.args(args);
+        c.env_clear();
+        for keep in ["PATH", "LANG", "TMPDIR"] {
+            if let Some(v) = std::env::var_os(keep) {
+                c.env(keep, v);
+            }
+        }
+        c.env("HOME", self.dir.path().join("home"));
+        c.env("OAUTHCTL_CONFIG_DIR", self.config_dir());
+        c.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/oauthctl-test-bus");
+        c.env("NO_COLOR", "1");
+        for (k, v) in &self.vars {
+            c.env(k, v);
+        }
+        c.stdin(Stdio::null());
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        Output::from(self.cmd(args).output().unwrap())
+    }
+
+    pub fn run_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        let mut c = self.cmd(args);
+        c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        Output::from(child.wait_with_output().unwrap())
+    }
+
+    pub fn credentials_file(&self) -> PathBuf {
+        self.config_dir().join("credentials.json")
+    }
+
+    /// The stored record (file store) as JSON.
+    pub fn file_record(&self, key: &str) -> Option<serde_json::Value> {
+        let text = std::fs::read_to_string(self.credentials_file()).ok()?;
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v["records"].get(key).cloned()
+    }
+
+    pub fn index(&self) -> serde_json::Value {
+        match std::fs::read_to_string(self.config_dir().join("accounts.json")) {
+            Ok(t) => serde_json::from_str(&t).unwrap(),
+            Err(_) => serde_json::json!({"accounts": []}),
+        }
+    }
+}
+
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<std::process::Output> for Output {
+    fn from(o: std::process::Output) -> Self {
+        Output {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Output {
+    #[track_caller]
+    pub fn expect_code(&self, code: i32) -> &Self {
+        assert_eq!(self.code, code, "exit code\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        self
+    }
+    #[track_caller]
+    pub fn stderr_has(&self, text: &str) -> &Self {
+        assert!(self.stderr.contains(text), "stderr lacks {text:?}:\n{}", self.stderr);
+        self
+    }
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+pub fn port_is_free(port: u16) -> bool {
+    TcpListener::bind(("127.0.0.1", port)).is_ok()
+}
+
+/// A running oauthctl whose stderr is read line by line (to catch the authorization URL).
+pub struct Running {
+    pub child: Child,
+    lines: mpsc::Receiver<String>,
+    pub stderr_seen: Vec<String>,
+    stdout: Option<std::thread::JoinHandle<String>>,
+}
+
+impl Running {
+    pub fn spawn(mut cmd: Command) -> Self {
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let out = std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = stdout.read_to_string(&mut s);
+            s
+        });
+        Running { child, lines: rx, stderr_seen: Vec::new(), stdout: Some(out) }
+    }
+
+    /// Waits for a stderr line containing `needle`.
+    pub fn wait_line(&mut self, needle: &str, within: Duration) -> String {
+        let deadline = Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.stderr_seen.push(line.clone());
+                    if line.contains(needle) {
+                        return line;
+                    }
+                }
+                Err(_) => panic!("no stderr line with {needle:?} within {within:?}; saw:\n{}", self.stderr_seen.join("\n")),
+            }
+        }
+    }
+
+    /// The authorization URL oauthctl printed.
+    pub fn auth_url(&mut self) -> String {
+        self.wait_line("http", Duration::from_secs(20));
+        loop {
+            if let Some(u) = self.stderr_seen.iter().rev().find_map(|l| l.trim().strip_prefix("http").map(|r| format!("http{r}"))) {
+                if u.contains("state=") {
+                    return u;
+                }
+            }
+            self.wait_line("http", Duration::from_secs(20));
+        }
+    }
+
+    pub fn write_stdin(&mut self, text: &str) {
+        let stdin = self.child.stdin.as_mut().unwrap();
+        stdin.write_all(text.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    pub fn finish(mut self, within: Duration) -> Output {
+        drop(self.child.stdin.take());
+        let deadline = Instant::now() + within;
+        let status = loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                break s;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("oauthctl did not exit within {within:?}; stderr so far:\n{}", self.stderr_seen.join("\n"));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        while let Ok(line) = self.lines.recv_timeout(Duration::from_millis(500)) {
+            self.stderr_seen.push(line);
+        }
+        Output {
+            code: status.code().unwrap_or(-1),
+            stdout: self.stdout.take().unwrap().join().unwrap(),
+            stderr: self.stderr_seen.join("\n"),
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A background process stopped by PID when dropped.
+pub struct Proc(pub Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A private session bus with an unlocked gnome-keyring: a real Secret Service per test.
+pub struct Keyring {
+    pub dir: tempfile::TempDir,
+    pub address: String,
+    _daemons: Vec<Proc>,
+}
+
+impl Keyring {
+    pub fn start() -> Option<Self> {
+        let ok = have_program("dbus-daemon") && have_program("gnome-keyring-daemon") && have_program("secret-tool");
+        if !available("dbus-daemon, gnome-keyring-daemon and secret-tool", ok) {
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let run = dir.path().join("run");
+        std::fs::create_dir_all(&run).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o700)).unwrap();
+        }
+        let socket = dir.path().join("bus");
+        let mut dbus = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--nopidfile", "--print-address=1"])
+            .arg(format!("--address=unix:path={}", socket.display()))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(dbus.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let address = line.trim().to_string();
+        let dbus = Proc(dbus);
+        let mut gk = Command::new("gnome-keyring-daemon")
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &address)
+            .env("HOME", dir.path())
+            .env("XDG_DATA_HOME", dir.path().join("data"))
+            .env("XDG_RUNTIME_DIR", &run)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        gk.stdin.take().unwrap().write_all(b"test-keyring-password").unwrap();
+        let keyring = Keyring { dir, address, _daemons: vec![Proc(gk), dbus] };
+        // Ready when the Secret Service stores an item.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if keyring.secret_tool_ok() {
+                return Some(keyring);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("gnome-keyring did not come up on {}", keyring.address);
+    }
+
+    fn secret_tool_ok(&self) -> bool {
+        let mut c = Command::new("secret-tool");
+        c.args(["store", "--label=probe", "service", "oauthctl-probe", "username", "probe"]);
+        c.env("DBUS_SESSION_BUS_ADDRESS", &self.address).stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::null());
+        let mut child = c.spawn().unwrap();
+        child.stdin.take().unwrap().write_all(b"x").unwrap();
+        child.wait().unwrap().success()
+    }
+
+    pub fn secret_tool(&self, args: &[&str]) -> std::process::Output {
+        Command::new("secret-tool").args(args).env("DBUS_SESSION_BUS_ADDRESS", &self.address).output().unwrap()
+    }
+
+    /// `secret-tool lookup service oauthctl username KEY`, parsed as the record JSON.
+    pub fn lookup(&self, key: &str) -> Option<serde_json::Value> {
+        let out = self.secret_tool(&["lookup", "service", "oauthctl", "username", key]);
+        if !out.status.success() || out.stdout.is_empty() {
+            return None;
+        }
+        Some(serde_json::from_slice(&out.stdout).expect("the keyring entry is JSON"))
+    }
+
+    pub fn apply(&self, env: &mut Env) {
+        env.set("DBUS_SESSION_BUS_ADDRESS", self.address.clone());
+    }
+}
+
+/// Reads a simple HTTP/1.1 request from a stream: (method, path, headers, body).
+pub fn read_request(stream: &mut std::net::TcpStream) -> Option<(String, String, Vec<(String, String)>, String)> {
+    let mut reader = BufReader::new(stream.try_clone().ok()?);
+    let mut first = String::new();
+    reader.read_line(&mut first).ok()?;
+    let mut parts = first.split_whitespace();
+    let method = parts.next()?.to_string();
+    let path = parts.next()?.to_string();
+    let mut headers = Vec::new();
+    let mut len = 0usize;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).ok()?;
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            if k.eq_ignore_ascii_case("content-length") {
+                len = v.trim().parse().unwrap_or(0);
+            }
+            headers.push((k.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    let mut body = vec![0; len];
+    reader.read_exact(&mut body).ok()?;
+    Some((method, path, headers, String::from_utf8_lossy(&body).into_owned()))
+}
+
+pub fn respond(stream: &mut std::net::TcpStream, status: u16, content_type: &str, body: &str, extra: &str) {
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n{extra}\r\n{body}",
+        body.len()
+    );
+    let _ = stream.flush();
+}
+
+pub fn query_param(url: &str, name: &str) -> Option<String> {
+    let q = url.split_once('?')?.1;
+    url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+pub fn mode_of(path: &Path) -> u32 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        0o600
+    }
+}
+
+/// A plain GET over loopback with a chosen Host header (what a forged or odd request sends).
+pub fn raw_get(port: u16, path: &str, host: &str) -> (u16, String) {
+    raw_request(port, "GET", path, host)
+}
+
+pub fn raw_request(port: u16, method: &str, path: &str, host: &str) -> (u16, String) {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n").unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    let status = out.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    (status, out)
+}
