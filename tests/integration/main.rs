@@ -2,5 +2,6 @@
 //! against real peers (oidc-provider, gnome-keyring, Chromium) and small stubs for faults.
 
 mod cli;
+mod connect_faults;
 mod stub;
 mod util;
