@@ -31,6 +31,10 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
             cand --version 'Print version'
             cand connect 'Sign in at a provider in the browser and store the credential'
             cand status 'List accounts, scopes, expiry and store (reads no secrets)'
+            cand token 'Print a valid access token (refreshed first when it expires soon)'
+            cand refresh 'Refresh one credential, or every one that needs it'
+            cand exec 'Run a command with a fresh access token in its environment'
+            cand import 'Store a refresh token you already hold (read from stdin), validated by one refresh'
             cand logout 'Revoke a credential at the provider and forget it locally'
             cand providers 'Show the provider catalog (built-in and providers.toml)'
             cand completions 'Print a shell completion script'
@@ -59,6 +63,61 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
         }
         &'oauthctl;status'= {
             cand --store 'Where credentials are kept [default: keyring]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+            cand -v 'Trace HTTP requests on stderr (secrets redacted)'
+            cand --verbose 'Trace HTTP requests on stderr (secrets redacted)'
+            cand -q 'Print only errors on stderr'
+            cand --quiet 'Print only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oauthctl;token'= {
+            cand --min-valid 'Refresh first when the token expires within this many seconds'
+            cand --store 'Where credentials are kept [default: keyring]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+            cand -v 'Trace HTTP requests on stderr (secrets redacted)'
+            cand --verbose 'Trace HTTP requests on stderr (secrets redacted)'
+            cand -q 'Print only errors on stderr'
+            cand --quiet 'Print only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oauthctl;refresh'= {
+            cand --min-valid 'Refresh tokens that expire within this many seconds'
+            cand --store 'Where credentials are kept [default: keyring]'
+            cand --force 'Refresh even when the token is still valid'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+            cand -v 'Trace HTTP requests on stderr (secrets redacted)'
+            cand --verbose 'Trace HTTP requests on stderr (secrets redacted)'
+            cand -q 'Print only errors on stderr'
+            cand --quiet 'Print only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oauthctl;exec'= {
+            cand --env 'Environment variable that receives the access token'
+            cand --min-valid 'The token handed over stays valid for at least this many seconds'
+            cand --store 'Where credentials are kept [default: keyring]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+            cand -v 'Trace HTTP requests on stderr (secrets redacted)'
+            cand --verbose 'Trace HTTP requests on stderr (secrets redacted)'
+            cand -q 'Print only errors on stderr'
+            cand --quiet 'Print only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oauthctl;import'= {
+            cand --account 'Account name to store under [default: the email the provider reports]'
+            cand --scope 'Scopes the refresh token was granted, when the provider does not say (repeatable)'
+            cand --client-id 'OAuth client id [env: OAUTHCTL_CLIENT_ID]'
+            cand --client-secrets-file 'Google''s downloaded client JSON (`installed` or `web`) holding client id and secret'
+            cand --store 'Where credentials are kept [default: keyring]'
+            cand --refresh-token-stdin 'Read the refresh token from stdin (first line)'
+            cand --client-secret-stdin 'Read the OAuth client secret from stdin (first line)'
             cand --json 'Print machine-readable JSON on stdout'
             cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
             cand -v 'Trace HTTP requests on stderr (secrets redacted)'
@@ -105,6 +164,10 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
         &'oauthctl;help'= {
             cand connect 'Sign in at a provider in the browser and store the credential'
             cand status 'List accounts, scopes, expiry and store (reads no secrets)'
+            cand token 'Print a valid access token (refreshed first when it expires soon)'
+            cand refresh 'Refresh one credential, or every one that needs it'
+            cand exec 'Run a command with a fresh access token in its environment'
+            cand import 'Store a refresh token you already hold (read from stdin), validated by one refresh'
             cand logout 'Revoke a credential at the provider and forget it locally'
             cand providers 'Show the provider catalog (built-in and providers.toml)'
             cand completions 'Print a shell completion script'
@@ -113,6 +176,14 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
         &'oauthctl;help;connect'= {
         }
         &'oauthctl;help;status'= {
+        }
+        &'oauthctl;help;token'= {
+        }
+        &'oauthctl;help;refresh'= {
+        }
+        &'oauthctl;help;exec'= {
+        }
+        &'oauthctl;help;import'= {
         }
         &'oauthctl;help;logout'= {
         }

@@ -34,6 +34,10 @@ complete -c oauthctl -n "__fish_oauthctl_needs_command" -s h -l help -d 'Print h
 complete -c oauthctl -n "__fish_oauthctl_needs_command" -s V -l version -d 'Print version'
 complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "connect" -d 'Sign in at a provider in the browser and store the credential'
 complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "status" -d 'List accounts, scopes, expiry and store (reads no secrets)'
+complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "token" -d 'Print a valid access token (refreshed first when it expires soon)'
+complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "refresh" -d 'Refresh one credential, or every one that needs it'
+complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "exec" -d 'Run a command with a fresh access token in its environment'
+complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "import" -d 'Store a refresh token you already hold (read from stdin), validated by one refresh'
 complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "logout" -d 'Revoke a credential at the provider and forget it locally'
 complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "providers" -d 'Show the provider catalog (built-in and providers.toml)'
 complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -62,6 +66,45 @@ complete -c oauthctl -n "__fish_oauthctl_using_subcommand status" -l no-input -d
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand status" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand status" -s q -l quiet -d 'Print only errors on stderr'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand token" -l min-valid -d 'Refresh first when the token expires within this many seconds' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand token" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand token" -l json -d 'Print machine-readable JSON on stdout'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand token" -l no-input -d 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand token" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand token" -s q -l quiet -d 'Print only errors on stderr'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand refresh" -l min-valid -d 'Refresh tokens that expire within this many seconds' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand refresh" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand refresh" -l force -d 'Refresh even when the token is still valid'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand refresh" -l json -d 'Print machine-readable JSON on stdout'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand refresh" -l no-input -d 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand refresh" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand refresh" -s q -l quiet -d 'Print only errors on stderr'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand refresh" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand exec" -l env -d 'Environment variable that receives the access token' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand exec" -l min-valid -d 'The token handed over stays valid for at least this many seconds' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand exec" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand exec" -l json -d 'Print machine-readable JSON on stdout'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand exec" -l no-input -d 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand exec" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand exec" -s q -l quiet -d 'Print only errors on stderr'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -l account -d 'Account name to store under [default: the email the provider reports]' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -l scope -d 'Scopes the refresh token was granted, when the provider does not say (repeatable)' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -l client-id -d 'OAuth client id [env: OAUTHCTL_CLIENT_ID]' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -l client-secrets-file -d 'Google\'s downloaded client JSON (`installed` or `web`) holding client id and secret' -r -F
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -l refresh-token-stdin -d 'Read the refresh token from stdin (first line)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -l client-secret-stdin -d 'Read the OAuth client secret from stdin (first line)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -l json -d 'Print machine-readable JSON on stdout'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -l no-input -d 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -s q -l quiet -d 'Print only errors on stderr'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand logout" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'One 0600 JSON file in the config directory'"
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand logout" -l local-only -d 'Forget the credential without revoking it at the provider'
@@ -84,9 +127,13 @@ complete -c oauthctl -n "__fish_oauthctl_using_subcommand completions" -l no-inp
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand completions" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand completions" -s q -l quiet -d 'Print only errors on stderr'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status logout providers completions help" -f -a "connect" -d 'Sign in at a provider in the browser and store the credential'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status logout providers completions help" -f -a "status" -d 'List accounts, scopes, expiry and store (reads no secrets)'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status logout providers completions help" -f -a "logout" -d 'Revoke a credential at the provider and forget it locally'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status logout providers completions help" -f -a "providers" -d 'Show the provider catalog (built-in and providers.toml)'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status logout providers completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status logout providers completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout providers completions help" -f -a "connect" -d 'Sign in at a provider in the browser and store the credential'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout providers completions help" -f -a "status" -d 'List accounts, scopes, expiry and store (reads no secrets)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout providers completions help" -f -a "token" -d 'Print a valid access token (refreshed first when it expires soon)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout providers completions help" -f -a "refresh" -d 'Refresh one credential, or every one that needs it'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout providers completions help" -f -a "exec" -d 'Run a command with a fresh access token in its environment'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout providers completions help" -f -a "import" -d 'Store a refresh token you already hold (read from stdin), validated by one refresh'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout providers completions help" -f -a "logout" -d 'Revoke a credential at the provider and forget it locally'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout providers completions help" -f -a "providers" -d 'Show the provider catalog (built-in and providers.toml)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout providers completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout providers completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

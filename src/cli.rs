@@ -67,6 +67,14 @@ pub enum Command {
     Connect(ConnectArgs),
     /// List accounts, scopes, expiry and store (reads no secrets)
     Status(StatusArgs),
+    /// Print a valid access token (refreshed first when it expires soon)
+    Token(TokenArgs),
+    /// Refresh one credential, or every one that needs it
+    Refresh(RefreshArgs),
+    /// Run a command with a fresh access token in its environment
+    Exec(ExecArgs),
+    /// Store a refresh token you already hold (read from stdin), validated by one refresh
+    Import(ImportArgs),
     /// Revoke a credential at the provider and forget it locally
     Logout(LogoutArgs),
     /// Show the provider catalog (built-in and providers.toml)
@@ -121,6 +129,59 @@ pub struct ConnectArgs {
 pub struct StatusArgs {
     /// PROVIDER[:ACCOUNT]; all accounts when omitted
     pub target: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// PROVIDER[:ACCOUNT]
+    pub target: String,
+    /// Refresh first when the token expires within this many seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub min_valid: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    /// PROVIDER[:ACCOUNT]; every account when omitted
+    pub target: Option<String>,
+    /// Refresh even when the token is still valid
+    #[arg(long)]
+    pub force: bool,
+    /// Refresh tokens that expire within this many seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub min_valid: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// PROVIDER[:ACCOUNT]
+    pub target: String,
+    /// Environment variable that receives the access token
+    #[arg(long = "env", value_name = "NAME", default_value = "OAUTHCTL_ACCESS_TOKEN")]
+    pub env_name: String,
+    /// The token handed over stays valid for at least this many seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub min_valid: u64,
+    /// The command and its arguments (after `--`)
+    #[arg(last = true, required = true, value_name = "CMD")]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Provider name from `oauthctl providers`
+    pub provider: String,
+    /// Account name to store under [default: the email the provider reports]
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<String>,
+    /// Read the refresh token from stdin (first line)
+    #[arg(long)]
+    pub refresh_token_stdin: bool,
+    /// Scopes the refresh token was granted, when the provider does not say (repeatable)
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+    #[command(flatten)]
+    pub client: ClientArgs,
 }
 
 #[derive(Debug, Args)]

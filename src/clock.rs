@@ -40,7 +40,7 @@ pub mod opt_rfc3339 {
 
 /// Serde helpers for a required absolute time stored as RFC 3339 text.
 pub mod rfc3339_time {
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::{Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(value: &i64, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&super::rfc3339(*value))

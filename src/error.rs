@@ -23,8 +23,6 @@ pub enum Kind {
     Remote,
     /// 8: the credential store cannot be reached or read.
     Store,
-    /// 130: interrupted.
-    Interrupted,
 }
 
 impl Kind {
@@ -38,7 +36,6 @@ impl Kind {
             Kind::Denied => 6,
             Kind::Remote => 7,
             Kind::Store => 8,
-            Kind::Interrupted => 130,
         }
     }
 }
@@ -117,7 +114,6 @@ mod tests {
             (Kind::Denied, 6),
             (Kind::Remote, 7),
             (Kind::Store, 8),
-            (Kind::Interrupted, 130),
         ];
         for (kind, code) in table {
             assert_eq!(kind.exit_code(), code, "{kind:?}");

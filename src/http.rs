@@ -60,9 +60,6 @@ impl Response {
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
-    pub fn is_json(&self) -> bool {
-        self.content_type.contains("json")
-    }
     /// The start of the body, one line, for error messages about answers that are not JSON.
     pub fn snippet(&self) -> String {
         let flat: String = self.body.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -169,12 +166,7 @@ impl Http {
         let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
         let content_type = header("content-type").unwrap_or_default();
         let location = header("location");
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(4 * 1024 * 1024)
-            .read_to_string()
-            .map_err(fail)?;
+        let body = response.body_mut().with_config().limit(4 * 1024 * 1024).read_to_string().map_err(fail)?;
         Ok(Response { status, content_type, location, body })
     }
 }
@@ -182,10 +174,12 @@ impl Http {
 fn host_of(url: &str) -> String {
     url::Url::parse(url)
         .ok()
-        .and_then(|u| u.host_str().map(|h| match u.port() {
-            Some(p) => format!("{h}:{p}"),
-            None => h.to_string(),
-        }))
+        .and_then(|u| {
+            u.host_str().map(|h| match u.port() {
+                Some(p) => format!("{h}:{p}"),
+                None => h.to_string(),
+            })
+        })
         .unwrap_or_else(|| url.to_string())
 }
 

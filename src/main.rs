@@ -3,6 +3,7 @@
 mod cli;
 mod clock;
 mod commands;
+mod credentials;
 mod error;
 mod http;
 mod oauth;

@@ -42,17 +42,15 @@ pub fn read_secrets_file(path: &Path) -> Result<SecretsFile> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::usage(format!("cannot read --client-secrets-file {}: {e}", path.display())))?;
     let parsed: GoogleFile = serde_json::from_str(&text).map_err(|e| {
-        Error::usage(format!("{} is not a Google client file: {e}", path.display()))
-            .with_hint("download it from Google Cloud console → APIs & Services → Credentials → your OAuth client → Download JSON")
+        Error::usage(format!("{} is not a Google client file: {e}", path.display())).with_hint(
+            "download it from Google Cloud console → APIs & Services → Credentials → your OAuth client → Download JSON",
+        )
     })?;
     let (c, web) = match (parsed.installed, parsed.web) {
         (Some(c), _) => (c, false),
         (None, Some(c)) => (c, true),
         (None, None) => {
-            return Err(Error::usage(format!(
-                "{} has neither an `installed` nor a `web` client",
-                path.display()
-            )));
+            return Err(Error::usage(format!("{} has neither an `installed` nor a `web` client", path.display())));
         }
     };
     Ok(SecretsFile {
@@ -80,12 +78,14 @@ fn env_value(name: &str) -> Option<String> {
     std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
 }
 
-pub fn resolve(ctx: &Ctx, provider: &Provider, args: &ClientArgs, file: Option<&SecretsFile>, index: &Index) -> Result<Client> {
-    let remembered = index
-        .accounts
-        .iter()
-        .filter(|e| e.provider == provider.name)
-        .max_by_key(|e| e.updated_at);
+pub fn resolve(
+    ctx: &Ctx,
+    provider: &Provider,
+    args: &ClientArgs,
+    file: Option<&SecretsFile>,
+    index: &Index,
+) -> Result<Client> {
+    let remembered = index.accounts.iter().filter(|e| e.provider == provider.name).max_by_key(|e| e.updated_at);
     let id = args
         .client_id
         .clone()
@@ -98,7 +98,9 @@ pub fn resolve(ctx: &Ctx, provider: &Provider, args: &ClientArgs, file: Option<&
             "pass --client-id ID, set OAUTHCTL_CLIENT_ID, use --client-secrets-file FILE, or set client_id in providers.toml",
         );
         if provider.is_google() {
-            hint.push_str("; create a Desktop-app OAuth client in Google Cloud console → APIs & Services → Credentials");
+            hint.push_str(
+                "; create a Desktop-app OAuth client in Google Cloud console → APIs & Services → Credentials",
+            );
         }
         return Err(Error::usage(format!("no OAuth client id for {}", provider.name)).with_hint(hint));
     };
@@ -149,10 +151,18 @@ mod tests {
     fn reads_installed_and_web_files() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("c.json");
-        std::fs::write(&p, r#"{"installed":{"client_id":"id1","client_secret":"s1","redirect_uris":["http://localhost"]}}"#).unwrap();
+        std::fs::write(
+            &p,
+            r#"{"installed":{"client_id":"id1","client_secret":"s1","redirect_uris":["http://localhost"]}}"#,
+        )
+        .unwrap();
         let f = read_secrets_file(&p).unwrap();
         assert_eq!((f.client_id.as_str(), f.client_secret.unwrap().expose(), f.web), ("id1", "s1", false));
-        std::fs::write(&p, r#"{"web":{"client_id":"id2","client_secret":"s2","redirect_uris":["http://127.0.0.1:8765/cb"]}}"#).unwrap();
+        std::fs::write(
+            &p,
+            r#"{"web":{"client_id":"id2","client_secret":"s2","redirect_uris":["http://127.0.0.1:8765/cb"]}}"#,
+        )
+        .unwrap();
         let f = read_secrets_file(&p).unwrap();
         assert!(f.web && f.redirect_uris[0].ends_with("/cb"));
         std::fs::write(&p, r#"{"other":{}}"#).unwrap();

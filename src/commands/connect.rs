@@ -48,14 +48,20 @@ impl RedirectPlan {
                 .find(|u| is_loopback_host(u) && u.port().is_some() && u.scheme() == "http")
         };
         let explicit = match &args.redirect_uri {
-            Some(text) => Some(url::Url::parse(text).map_err(|e| {
-                Error::usage(format!("--redirect-uri {text:?} is not a URL: {e}"))
-            })?),
+            Some(text) => Some(
+                url::Url::parse(text)
+                    .map_err(|e| Error::usage(format!("--redirect-uri {text:?} is not a URL: {e}")))?,
+            ),
             None if args.port.is_none() => from_file(),
             None => None,
         };
         let Some(uri) = explicit else {
-            return Ok(RedirectPlan { explicit: None, bind_port: args.port.unwrap_or(8080), path: "/callback".into(), ipv6: false });
+            return Ok(RedirectPlan {
+                explicit: None,
+                bind_port: args.port.unwrap_or(8080),
+                path: "/callback".into(),
+                ipv6: false,
+            });
         };
         if !matches!(uri.scheme(), "http" | "https") {
             return Err(Error::usage(format!("--redirect-uri must be http or https, not {}", uri.scheme())));
@@ -171,7 +177,18 @@ pub fn run(ctx: &Ctx, args: &ConnectArgs) -> Result<()> {
         }
     };
 
-    let result = exchange_and_store(ctx, provider, &client, &code, &redirect_uri, pkce, nonce.as_deref(), args, &scopes, store_kind);
+    let result = exchange_and_store(
+        ctx,
+        provider,
+        &client,
+        &code,
+        &redirect_uri,
+        pkce,
+        nonce.as_deref(),
+        args,
+        &scopes,
+        store_kind,
+    );
     listener.stop();
     let (record, kept_old_refresh) = match result {
         Ok(r) => r,
@@ -180,10 +197,14 @@ pub fn run(ctx: &Ctx, args: &ConnectArgs) -> Result<()> {
             return Err(e);
         }
     };
-    finish(200, "Connected", &format!(
-        "oauthctl is connected to {} as {}. You can close this tab and return to the terminal.",
-        provider.display_name, record.account
-    ));
+    finish(
+        200,
+        "Connected",
+        &format!(
+            "oauthctl is connected to {} as {}. You can close this tab and return to the terminal.",
+            provider.display_name, record.account
+        ),
+    );
 
     let expires_at = record.expires_at.map(clock::rfc3339);
     ui.info(format!(
@@ -215,7 +236,12 @@ pub fn run(ctx: &Ctx, args: &ConnectArgs) -> Result<()> {
 }
 
 /// Waits for a code from the callback or a pasted URL, drawing a countdown on a terminal.
-fn wait(ctx: &Ctx, rx: &mpsc::Receiver<Event>, timeout: Duration, provider: &Provider) -> Result<(String, Option<tiny_http::Request>)> {
+fn wait(
+    ctx: &Ctx,
+    rx: &mpsc::Receiver<Event>,
+    timeout: Duration,
+    provider: &Provider,
+) -> Result<(String, Option<tiny_http::Request>)> {
     let ui = ctx.ui;
     let started = Instant::now();
     let bar = (ui.stderr_tty && !ui.quiet).then(|| {
@@ -238,10 +264,14 @@ fn wait(ctx: &Ctx, rx: &mpsc::Receiver<Event>, timeout: Duration, provider: &Pro
             Ok(Event::Denied { error, description, reply }) => {
                 let desc = description.clone().map(|d| format!(": {d}")).unwrap_or_default();
                 if let Some(r) = reply {
-                    let _ = r.respond(page(200, "Not authorized", &format!(
-                        "{} answered {error}{desc}. Nothing was stored. You can close this tab.",
-                        provider.display_name
-                    )));
+                    let _ = r.respond(page(
+                        200,
+                        "Not authorized",
+                        &format!(
+                            "{} answered {error}{desc}. Nothing was stored. You can close this tab.",
+                            provider.display_name
+                        ),
+                    ));
                 }
                 break Err(denied(provider, &error, description.as_deref()));
             }
@@ -319,18 +349,25 @@ fn exchange_and_store(
     store_kind: StoreKind,
 ) -> Result<(Record, bool)> {
     let http = ctx.http();
-    let tokens = token::exchange_code(http, &provider.token_url, client, code, redirect_uri, pkce.as_ref().map(Pkce::verifier))?;
+    let tokens =
+        token::exchange_code(http, &provider.token_url, client, code, redirect_uri, pkce.as_ref().map(Pkce::verifier))?;
     drop(pkce);
     let claims = tokens.id_token.as_ref().and_then(|t| jwt::claims(t.expose()));
     if let Some(c) = &claims {
-        jwt::check(c, nonce, &client.id).map_err(|why| Error::remote(format!("the id_token was refused: {why}; nothing was stored")))?;
+        jwt::check(c, nonce, &client.id)
+            .map_err(|why| Error::remote(format!("the id_token was refused: {why}; nothing was stored")))?;
     }
     let account = match &args.account {
         Some(a) => a.clone(),
         None => claims
             .as_ref()
             .and_then(jwt::email)
-            .or_else(|| provider.userinfo_url.as_ref().and_then(|u| endpoints::userinfo_email(http, u, tokens.access_token.expose())))
+            .or_else(|| {
+                provider
+                    .userinfo_url
+                    .as_ref()
+                    .and_then(|u| endpoints::userinfo_email(http, u, tokens.access_token.expose()))
+            })
             .unwrap_or_else(|| "default".into()),
     };
     check_account_name(&account)?;

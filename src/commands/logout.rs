@@ -30,15 +30,20 @@ pub fn run(ctx: &Ctx, args: &LogoutArgs) -> Result<()> {
             None => "unsupported",
             Some(url) => {
                 let record = ctx.stores().load_existing(&entry)?;
-                let client = Client { id: record.client_id.clone(), secret: record.client_secret.clone(), auth: provider.token_auth };
+                let client = Client {
+                    id: record.client_id.clone(),
+                    secret: record.client_secret.clone(),
+                    auth: provider.token_auth,
+                };
                 // Revoking the refresh token ends the whole grant at most providers (RFC 7009 §2.1).
                 let (token, hint) = match &record.refresh_token {
                     Some(rt) => (rt.expose(), "refresh_token"),
                     None => (record.access_token.expose(), "access_token"),
                 };
                 endpoints::revoke(ctx.http(), url, &client, token, hint).map_err(|e| {
-                    e.context(format!("{key} was kept"))
-                        .with_hint(format!("retry later, or forget it without revoking: oauthctl logout {key} --local-only"))
+                    e.context(format!("{key} was kept")).with_hint(format!(
+                        "retry later, or forget it without revoking: oauthctl logout {key} --local-only"
+                    ))
                 })?;
                 "revoked"
             }
@@ -49,7 +54,10 @@ pub fn run(ctx: &Ctx, args: &LogoutArgs) -> Result<()> {
     let ui = ctx.ui;
     match revocation {
         "revoked" => ui.info(format!("Revoked {key} at {}.", entry.provider)),
-        "unsupported" => ui.warn(format!("{} has no revocation endpoint; revoke the app's access in your account settings", entry.provider)),
+        "unsupported" => ui.warn(format!(
+            "{} has no revocation endpoint; revoke the app's access in your account settings",
+            entry.provider
+        )),
         _ => ui.info(format!("Not revoked at {} (--local-only).", entry.provider)),
     }
     ui.info(format!("Removed {key} from the {} store.", entry.store.as_str()));

@@ -3,9 +3,13 @@
 mod client;
 mod completions;
 mod connect;
+mod exec;
+mod import;
 mod logout;
 mod providers;
+mod refresh;
 mod status;
+mod token;
 
 use std::cell::OnceCell;
 use std::path::PathBuf;
@@ -55,6 +59,10 @@ pub fn run(cli: &Cli, ui: &Ui) -> Result<ExitCode> {
     match &cli.command {
         Command::Connect(a) => connect::run(&ctx, a),
         Command::Status(a) => status::run(&ctx, a),
+        Command::Token(a) => token::run(&ctx, a),
+        Command::Refresh(a) => refresh::run(&ctx, a),
+        Command::Exec(a) => return exec::run(&ctx, a),
+        Command::Import(a) => import::run(&ctx, a),
         Command::Logout(a) => logout::run(&ctx, a),
         Command::Providers(a) => providers::run(&ctx, a),
         Command::Completions(a) => completions::run(a),

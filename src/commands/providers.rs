@@ -42,7 +42,13 @@ pub fn run(ctx: &Ctx, args: &ProvidersArgs) -> Result<()> {
             ("scopes", p.scopes.join(" ")),
             ("client_id", opt(&p.client_id)),
             ("authorization_params", params.join(" ")),
-            ("token_auth", serde_json::to_value(p.token_auth).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()),
+            (
+                "token_auth",
+                serde_json::to_value(p.token_auth)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+            ),
             ("pkce", p.pkce.to_string()),
             ("scope_separator", format!("{:?}", p.scope_separator)),
             ("rotates_refresh_tokens", p.rotates_refresh_tokens.to_string()),

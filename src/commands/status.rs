@@ -38,9 +38,10 @@ impl<'a> AccountStatus<'a> {
             expires_in: e.expires_at.map(|t| t - now),
             has_refresh_token: e.has_refresh_token,
             needs_reauth,
-            reauth_reason: e.needs_reauth.as_deref().or(
-                (needs_reauth && e.needs_reauth.is_none()).then_some("expired and no refresh token"),
-            ),
+            reauth_reason: e
+                .needs_reauth
+                .as_deref()
+                .or((needs_reauth && e.needs_reauth.is_none()).then_some("expired and no refresh token")),
         }
     }
 

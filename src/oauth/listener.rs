@@ -3,9 +3,9 @@
 //! `state` matches. Everything else gets an error page or a 404 and the wait goes on.
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
-use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::oauth::pkce::constant_time_eq;
@@ -43,7 +43,9 @@ impl Expect {
         }
         match pairs.get("state") {
             None => return Outcome::Reject("no state parameter".into()),
-            Some(s) if !constant_time_eq(s, &self.state) => return Outcome::Reject("state does not match this sign-in".into()),
+            Some(s) if !constant_time_eq(s, &self.state) => {
+                return Outcome::Reject("state does not match this sign-in".into());
+            }
             Some(_) => {}
         }
         if let (Some(iss), Some(expected)) = (pairs.get("iss"), &self.issuer)
@@ -113,15 +115,23 @@ impl Listener {
 fn bind_one(addr: SocketAddr, port: u16) -> Result<TcpListener> {
     TcpListener::bind(addr).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AddrInUse {
-            Error::other(format!("port {port} on {} is already in use", addr.ip()))
-                .with_hint("pick another with --port N (a Desktop-app client accepts any port), or --port 0 for any free port")
+            Error::other(format!("port {port} on {} is already in use", addr.ip())).with_hint(
+                "pick another with --port N (a Desktop-app client accepts any port), or --port 0 for any free port",
+            )
         } else {
             Error::other(format!("cannot listen on {addr}: {e}"))
         }
     })
 }
 
-fn handle(request: tiny_http::Request, path: &str, hosts: &[String], expect: &Expect, events: &Sender<Event>, done: &AtomicBool) {
+fn handle(
+    request: tiny_http::Request,
+    path: &str,
+    hosts: &[String],
+    expect: &Expect,
+    events: &Sender<Event>,
+    done: &AtomicBool,
+) {
     let ignore = |request: tiny_http::Request, status: u16, title: &str, reason: String| {
         let _ = events.send(Event::Ignored(reason.clone()));
         let _ = request.respond(page(status, title, &reason));
@@ -130,14 +140,15 @@ fn handle(request: tiny_http::Request, path: &str, hosts: &[String], expect: &Ex
         let m = request.method().to_string();
         return ignore(request, 405, "Method not allowed", format!("{m} request refused (only GET)"));
     }
-    let host = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().to_ascii_lowercase());
+    let host = request.headers().iter().find(|h| h.field.equiv("Host")).map(|h| h.value.as_str().to_ascii_lowercase());
     if !host.as_ref().is_some_and(|h| hosts.iter().any(|a| a == h)) {
         let shown = host.unwrap_or_else(|| "(none)".into());
-        return ignore(request, 400, "Wrong host", format!("request for host {shown} refused (not the loopback listener)"));
+        return ignore(
+            request,
+            400,
+            "Wrong host",
+            format!("request for host {shown} refused (not the loopback listener)"),
+        );
     }
     let (req_path, query) = match request.url().split_once('?') {
         Some((p, q)) => (p.to_string(), q.to_string()),
@@ -154,7 +165,11 @@ fn handle(request: tiny_http::Request, path: &str, hosts: &[String], expect: &Ex
     match expect.classify(&query) {
         Outcome::Reject(reason) => ignore(request, 400, "Request ignored", format!("callback ignored: {reason}")),
         _ if done.load(Ordering::SeqCst) => {
-            let _ = request.respond(page(409, "Already done", "This sign-in was already completed. You can close this tab."));
+            let _ = request.respond(page(
+                409,
+                "Already done",
+                "This sign-in was already completed. You can close this tab.",
+            ));
         }
         Outcome::Denied { error, description } => {
             done.store(true, Ordering::SeqCst);
@@ -201,7 +216,9 @@ mod tests {
         assert!(matches!(expect().classify("code=c&state=s2"), Outcome::Reject(r) if r.contains("state")));
         assert!(matches!(expect().classify("code=c"), Outcome::Reject(r) if r.contains("no state")));
         assert!(matches!(expect().classify("code=c&state=s1&iss=http%3A%2F%2F127.0.0.1%3A9"), Outcome::Code(_)));
-        assert!(matches!(expect().classify("code=c&state=s1&iss=http%3A%2F%2Fevil.test"), Outcome::Reject(r) if r.contains("issuer")));
+        assert!(
+            matches!(expect().classify("code=c&state=s1&iss=http%3A%2F%2Fevil.test"), Outcome::Reject(r) if r.contains("issuer"))
+        );
         assert!(matches!(expect().classify("error=access_denied&error_description=no&state=s1"),
             Outcome::Denied { error, description } if error == "access_denied" && description.as_deref() == Some("no")));
         assert!(matches!(expect().classify("error=access_denied&state=zz"), Outcome::Reject(_)));

@@ -44,8 +44,12 @@ impl Failure {
         match self {
             Failure::OAuth { status, error, description } => {
                 let desc = description.map(|d| format!(": {d}")).unwrap_or_default();
-                let kind = if error == "invalid_grant" && what.starts_with("refresh") { Kind::Reauth } else { Kind::Remote };
-                Error::new(kind, format!("{what} failed: the provider answered {error}{desc} (HTTP {status} from {endpoint})"))
+                let kind =
+                    if error == "invalid_grant" && what.starts_with("refresh") { Kind::Reauth } else { Kind::Remote };
+                Error::new(
+                    kind,
+                    format!("{what} failed: the provider answered {error}{desc} (HTTP {status} from {endpoint})"),
+                )
             }
             Failure::Malformed { status, detail } => {
                 Error::remote(format!("{what} failed: {endpoint} answered HTTP {status}, {detail}"))
@@ -61,10 +65,12 @@ pub fn parse(resp: &Response) -> std::result::Result<TokenSet, Failure> {
     let fields = match body_fields(resp) {
         Some(f) => f,
         None => {
-            let what = if resp.content_type.is_empty() { "no content type".to_string() } else { resp.content_type.clone() };
+            let what =
+                if resp.content_type.is_empty() { "no content type".to_string() } else { resp.content_type.clone() };
             let mut detail = format!("with {what}, not JSON");
             if (300..400).contains(&status) {
-                detail = format!("a redirect to {} (redirects are not followed)", resp.location.as_deref().unwrap_or("?"));
+                detail =
+                    format!("a redirect to {} (redirects are not followed)", resp.location.as_deref().unwrap_or("?"));
             } else if !resp.is_success() && !resp.body.is_empty() && !resp.body.to_ascii_lowercase().contains("token") {
                 detail.push_str(&format!(": {}", resp.snippet()));
             } else if resp.body.is_empty() {
@@ -79,12 +85,18 @@ pub fn parse(resp: &Response) -> std::result::Result<TokenSet, Failure> {
     }
     if !resp.is_success() {
         let names: Vec<&str> = fields.keys().map(String::as_str).collect();
-        return Err(Failure::Malformed { status, detail: format!("a JSON answer without an error code (fields: {})", names.join(", ")) });
+        return Err(Failure::Malformed {
+            status,
+            detail: format!("a JSON answer without an error code (fields: {})", names.join(", ")),
+        });
     }
     let text = |k: &str| fields.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
     let Some(access_token) = text("access_token") else {
         let names: Vec<&str> = fields.keys().map(String::as_str).collect();
-        return Err(Failure::Malformed { status, detail: format!("but no access_token in the answer (fields: {})", names.join(", ")) });
+        return Err(Failure::Malformed {
+            status,
+            detail: format!("but no access_token in the answer (fields: {})", names.join(", ")),
+        });
     };
     let expires_in = match fields.get("expires_in") {
         Some(Value::Number(n)) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
@@ -125,7 +137,9 @@ fn body_fields(resp: &Response) -> Option<Map<String, Value>> {
 fn error_code(v: &Value) -> Option<String> {
     match v {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Object(o) => o.get("code").or_else(|| o.get("message")).map(|c| c.as_str().map_or(c.to_string(), str::to_string)),
+        Value::Object(o) => {
+            o.get("code").or_else(|| o.get("message")).map(|c| c.as_str().map_or(c.to_string(), str::to_string))
+        }
         _ => None,
     }
 }
@@ -139,11 +153,8 @@ pub fn exchange_code(
     redirect_uri: &str,
     verifier: Option<&str>,
 ) -> Result<TokenSet> {
-    let mut form: Vec<(&'static str, String)> = vec![
-        ("grant_type", "authorization_code".into()),
-        ("code", code.into()),
-        ("redirect_uri", redirect_uri.into()),
-    ];
+    let mut form: Vec<(&'static str, String)> =
+        vec![("grant_type", "authorization_code".into()), ("code", code.into()), ("redirect_uri", redirect_uri.into())];
     if let Some(v) = verifier {
         form.push(("code_verifier", v.into()));
     }
@@ -192,8 +203,20 @@ mod tests {
 
     #[test]
     fn error_with_http_200_is_an_error() {
-        let f = parse(&resp(200, "application/json", r#"{"error":"bad_verification_code","error_description":"The code passed is incorrect or expired."}"#)).unwrap_err();
-        assert_eq!(f, Failure::OAuth { status: 200, error: "bad_verification_code".into(), description: Some("The code passed is incorrect or expired.".into()) });
+        let f = parse(&resp(
+            200,
+            "application/json",
+            r#"{"error":"bad_verification_code","error_description":"The code passed is incorrect or expired."}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(
+            f,
+            Failure::OAuth {
+                status: 200,
+                error: "bad_verification_code".into(),
+                description: Some("The code passed is incorrect or expired.".into())
+            }
+        );
         let slack = parse(&resp(200, "application/json", r#"{"ok":false,"error":"invalid_code"}"#)).unwrap_err();
         assert_eq!(slack.oauth_error(), Some("invalid_code"));
     }
@@ -203,7 +226,11 @@ mod tests {
         let f = parse(&resp(502, "text/html", "<html><body>Bad   gateway</body></html>")).unwrap_err();
         let e = f.into_error("exchanging the authorization code", "http://127.0.0.1/token");
         assert_eq!(e.kind, Kind::Remote);
-        assert!(e.message.contains("HTTP 502") && e.message.contains("text/html") && e.message.contains("Bad gateway"), "{}", e.message);
+        assert!(
+            e.message.contains("HTTP 502") && e.message.contains("text/html") && e.message.contains("Bad gateway"),
+            "{}",
+            e.message
+        );
 
         let f = parse(&resp(200, "application/json", r#"{"access_token":"secret-at","#)).unwrap_err();
         let Failure::Malformed { detail, .. } = &f else { panic!() };
@@ -212,7 +239,12 @@ mod tests {
 
     #[test]
     fn form_encoded_answers_parse() {
-        let t = parse(&resp(200, "application/x-www-form-urlencoded; charset=utf-8", "access_token=gho_x&scope=repo&token_type=bearer")).unwrap();
+        let t = parse(&resp(
+            200,
+            "application/x-www-form-urlencoded; charset=utf-8",
+            "access_token=gho_x&scope=repo&token_type=bearer",
+        ))
+        .unwrap();
         assert_eq!(t.access_token.expose(), "gho_x");
         assert_eq!(t.expires_in, None);
     }

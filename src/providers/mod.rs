@@ -168,10 +168,11 @@ fn merge(base: Option<Provider>, name: &str, e: UserEntry) -> Result<Provider> {
             p
         }
         None => {
-            let missing: Vec<&str> = [("authorization_url", e.authorization_url.is_none()), ("token_url", e.token_url.is_none())]
-                .into_iter()
-                .filter_map(|(f, m)| m.then_some(f))
-                .collect();
+            let missing: Vec<&str> =
+                [("authorization_url", e.authorization_url.is_none()), ("token_url", e.token_url.is_none())]
+                    .into_iter()
+                    .filter_map(|(f, m)| m.then_some(f))
+                    .collect();
             if !missing.is_empty() {
                 return Err(Error::usage(format!("a new provider needs {}", missing.join(" and "))));
             }
@@ -297,7 +298,8 @@ mod tests {
         assert_eq!(missing.kind, crate::error::Kind::Usage);
         assert!(missing.message.contains("authorization_url and token_url"), "{}", missing.message);
 
-        let http = "[providers.acme]\nauthorization_url=\"http://auth.acme.test/a\"\ntoken_url=\"https://auth.acme.test/t\"\n";
+        let http =
+            "[providers.acme]\nauthorization_url=\"http://auth.acme.test/a\"\ntoken_url=\"https://auth.acme.test/t\"\n";
         let err = Catalog::from_parts(Some(http), "p.toml").err().unwrap();
         assert!(err.message.contains("must use https"), "{}", err.message);
 

@@ -27,6 +27,7 @@ impl FileStore {
         FileStore { path: config_dir.join(FILE_NAME) }
     }
 
+    #[cfg(test)]
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::fsutil;
 use super::record::{self, Record};
-use crate::clock;
 use crate::cli::StoreKind;
+use crate::clock;
 use crate::error::{Error, Result};
 
 pub const FILE_NAME: &str = "accounts.json";
@@ -47,10 +47,6 @@ impl Entry {
 
     pub fn key(&self) -> String {
         record::key(&self.provider, &self.account)
-    }
-
-    pub fn target(&self) -> String {
-        self.key()
     }
 }
 
@@ -116,11 +112,7 @@ impl Index {
     /// The entries a target names: one account, or every account of a provider.
     pub fn matching(&self, target: &str) -> Result<Vec<&Entry>> {
         let (provider, account) = parse_target(target)?;
-        Ok(self
-            .accounts
-            .iter()
-            .filter(|e| e.provider == provider && account.is_none_or(|a| a == e.account))
-            .collect())
+        Ok(self.accounts.iter().filter(|e| e.provider == provider && account.is_none_or(|a| a == e.account)).collect())
     }
 
     /// The one account a target names; `PROVIDER` alone works when it has one account.
@@ -129,8 +121,9 @@ impl Index {
         let found = self.matching(target)?;
         match (found.as_slice(), account) {
             ([one], _) => Ok(one),
-            ([], Some(a)) => Err(Error::not_found(format!("no account {a:?} for {provider}"))
-                .with_hint(self.known_hint(provider))),
+            ([], Some(a)) => {
+                Err(Error::not_found(format!("no account {a:?} for {provider}")).with_hint(self.known_hint(provider)))
+            }
             ([], None) => Err(Error::not_found(format!("no {provider} account is connected"))
                 .with_hint(format!("run: oauthctl connect {provider}"))),
             (many, _) => {

@@ -1,9 +1,9 @@
 //! Where credentials live. Records go to the OS keyring or the 0600 credentials file; the index
 //! (no secrets) says which; per-account lock files serialize refreshes.
 
+mod file_store;
 pub mod fsutil;
 pub mod index;
-mod file_store;
 mod keyring_store;
 pub mod record;
 
@@ -56,8 +56,12 @@ impl Stores {
     /// Loads a record the index says exists; a missing one is a store error (index out of step).
     pub fn load_existing(&self, entry: &index::Entry) -> Result<Record> {
         self.load(entry.store, &entry.key())?.ok_or_else(|| {
-            Error::store(format!("{} is in the account index but not in the {} store", entry.key(), entry.store.as_str()))
-                .with_hint(format!("run `oauthctl connect {}` to store it again", entry.provider))
+            Error::store(format!(
+                "{} is in the account index but not in the {} store",
+                entry.key(),
+                entry.store.as_str()
+            ))
+            .with_hint(format!("run `oauthctl connect {}` to store it again", entry.provider))
         })
     }
 
@@ -78,10 +82,6 @@ impl Stores {
             StoreKind::Keyring => self.keyring.delete(key),
             StoreKind::File => self.file.delete(key),
         }
-    }
-
-    pub fn file_path(&self) -> &Path {
-        self.file.path()
     }
 
     /// The per-account lock that serializes refreshes across processes.

@@ -39,11 +39,6 @@ impl Record {
     pub fn key(&self) -> String {
         key(&self.provider, &self.account)
     }
-
-    /// Seconds left before expiry; `None` when the provider gave no expiry.
-    pub fn expires_in(&self, now: i64) -> Option<i64> {
-        self.expires_at.map(|t| t - now)
-    }
 }
 
 /// The store key (keyring user name, file map key, lock name): `PROVIDER:ACCOUNT`.

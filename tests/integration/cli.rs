@@ -48,7 +48,9 @@ fn broken_providers_toml_names_file_and_field() {
     let out = env.run(&["providers"]);
     out.expect_code(2).stderr_has("providers.toml").stderr_has("token_uri");
 
-    env.write_providers("[providers.acme]\nauthorization_url = \"http://auth.acme.test/a\"\ntoken_url = \"https://auth.acme.test/t\"\n");
+    env.write_providers(
+        "[providers.acme]\nauthorization_url = \"http://auth.acme.test/a\"\ntoken_url = \"https://auth.acme.test/t\"\n",
+    );
     env.run(&["providers"]).expect_code(2).stderr_has("must use https");
 }
 

@@ -3,5 +3,7 @@
 
 mod cli;
 mod connect_faults;
+mod e2e_connect;
+mod oidc;
 mod stub;
 mod util;

@@ -13,7 +13,9 @@ use crate::util::{self, Env};
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Mode {
     /// Tokens, with or without a refresh token.
-    Ok { refresh_token: bool },
+    Ok {
+        refresh_token: bool,
+    },
     Status500,
     Html,
     BrokenJson,
@@ -66,15 +68,47 @@ impl Stub {
                     let m = *mode.lock().unwrap();
                     match m {
                         Mode::Ok { refresh_token } => {
-                            let rt = if refresh_token { format!(",\"refresh_token\":\"stub-rt-{n}\"") } else { String::new() };
-                            let json = format!("{{\"access_token\":\"stub-at-{n}\",\"token_type\":\"bearer\",\"expires_in\":3600,\"scope\":\"openid email\"{rt}}}");
+                            let rt = if refresh_token {
+                                format!(",\"refresh_token\":\"stub-rt-{n}\"")
+                            } else {
+                                String::new()
+                            };
+                            let json = format!(
+                                "{{\"access_token\":\"stub-at-{n}\",\"token_type\":\"bearer\",\"expires_in\":3600,\"scope\":\"openid email\"{rt}}}"
+                            );
                             util::respond(&mut stream, 200, "application/json", &json, "")
                         }
-                        Mode::Status500 => util::respond(&mut stream, 500, "application/json", "{\"message\":\"internal\"}", ""),
-                        Mode::Html => util::respond(&mut stream, 502, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>", ""),
-                        Mode::BrokenJson => util::respond(&mut stream, 200, "application/json", "{\"access_token\":\"stub-at-half\",", ""),
-                        Mode::Error200 => util::respond(&mut stream, 200, "application/json", "{\"error\":\"bad_verification_code\",\"error_description\":\"The code passed is incorrect or expired.\"}", ""),
-                        Mode::InvalidGrant => util::respond(&mut stream, 400, "application/json", "{\"error\":\"invalid_grant\",\"error_description\":\"Token has been expired or revoked.\"}", ""),
+                        Mode::Status500 => {
+                            util::respond(&mut stream, 500, "application/json", "{\"message\":\"internal\"}", "")
+                        }
+                        Mode::Html => util::respond(
+                            &mut stream,
+                            502,
+                            "text/html",
+                            "<html><body><h1>502 Bad Gateway</h1></body></html>",
+                            "",
+                        ),
+                        Mode::BrokenJson => util::respond(
+                            &mut stream,
+                            200,
+                            "application/json",
+                            "{\"access_token\":\"stub-at-half\",",
+                            "",
+                        ),
+                        Mode::Error200 => util::respond(
+                            &mut stream,
+                            200,
+                            "application/json",
+                            "{\"error\":\"bad_verification_code\",\"error_description\":\"The code passed is incorrect or expired.\"}",
+                            "",
+                        ),
+                        Mode::InvalidGrant => util::respond(
+                            &mut stream,
+                            400,
+                            "application/json",
+                            "{\"error\":\"invalid_grant\",\"error_description\":\"Token has been expired or revoked.\"}",
+                            "",
+                        ),
                         Mode::Hang => std::thread::sleep(Duration::from_secs(120)),
                     }
                 });

@@ -34,9 +34,7 @@ pub fn available(what: &str, ok: bool) -> bool {
 }
 
 pub fn have_program(name: &str) -> bool {
-    std::env::var_os("PATH")
-        .map(|paths| std::env::split_paths(&paths).any(|d| d.join(name).is_file()))
-        .unwrap_or(false)
+    std::env::var_os("PATH").map(|paths| std::env::split_paths(&paths).any(|d| d.join(name).is_file())).unwrap_or(false)
 }
 
 pub fn have_node_fixtures() -> bool {
@@ -205,7 +203,9 @@ impl Running {
                         return line;
                     }
                 }
-                Err(_) => panic!("no stderr line with {needle:?} within {within:?}; saw:\n{}", self.stderr_seen.join("\n")),
+                Err(_) => {
+                    panic!("no stderr line with {needle:?} within {within:?}; saw:\n{}", self.stderr_seen.join("\n"))
+                }
             }
         }
     }
@@ -214,7 +214,9 @@ impl Running {
     pub fn auth_url(&mut self) -> String {
         self.wait_line("http", Duration::from_secs(20));
         loop {
-            if let Some(u) = self.stderr_seen.iter().rev().find_map(|l| l.trim().strip_prefix("http").map(|r| format!("http{r}"))) {
+            if let Some(u) =
+                self.stderr_seen.iter().rev().find_map(|l| l.trim().strip_prefix("http").map(|r| format!("http{r}")))
+            {
                 if u.contains("state=") {
                     return u;
                 }
@@ -330,7 +332,10 @@ impl Keyring {
     fn secret_tool_ok(&self) -> bool {
         let mut c = Command::new("secret-tool");
         c.args(["store", "--label=probe", "service", "oauthctl-probe", "username", "probe"]);
-        c.env("DBUS_SESSION_BUS_ADDRESS", &self.address).stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::null());
+        c.env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
         let mut child = c.spawn().unwrap();
         child.stdin.take().unwrap().write_all(b"x").unwrap();
         child.wait().unwrap().success()
