@@ -38,22 +38,17 @@ pub fn ensure_fresh(
     force: bool,
 ) -> Result<(Record, Freshness)> {
     let key = entry.key();
-    let started = clock::now();
-    if !force {
-        // Fast path without the lock: most calls find a valid token and cost one store read.
-        let record = stores.load_existing(entry)?;
-        if is_fresh(&record, min_valid, started) {
-            return Ok((record, Freshness::StillValid));
-        }
+    // Without the lock first: most calls find a valid token and cost one store read.
+    let seen = stores.load_existing(entry)?;
+    if !force && is_fresh(&seen, min_valid, clock::now()) {
+        return Ok((seen, Freshness::StillValid));
     }
     let _lock = stores.lock_account(&key)?;
-    // Re-read under the lock: another process may have refreshed while we waited.
+    // Re-read under the lock. A token that changed since the first read was refreshed by another
+    // process while this one waited: use it, even when it is not "fresh" by min_valid (a provider
+    // whose tokens live shorter than that), or every waiter would refresh again in turn.
     let record = stores.load_existing(entry)?;
-    let now = clock::now();
-    if !force && is_fresh(&record, min_valid, now) {
-        return Ok((record, Freshness::RefreshedElsewhere));
-    }
-    if force && record.obtained_at > started {
+    if record.access_token != seen.access_token || (!force && is_fresh(&record, min_valid, clock::now())) {
         return Ok((record, Freshness::RefreshedElsewhere));
     }
     let Some(refresh_token) = record.refresh_token.clone() else {

@@ -6,4 +6,5 @@ mod connect_faults;
 mod e2e_connect;
 mod oidc;
 mod stub;
+mod tokens;
 mod util;

@@ -32,6 +32,8 @@ pub struct Stub {
     pub mode: Arc<Mutex<Mode>>,
     pub token_requests: Arc<AtomicUsize>,
     pub last_token_body: Arc<Mutex<String>>,
+    /// The next this-many token requests answer 503 before the mode applies.
+    pub fail_first: Arc<AtomicUsize>,
 }
 
 impl Stub {
@@ -43,12 +45,14 @@ impl Stub {
             mode: Arc::new(Mutex::new(mode)),
             token_requests: Arc::new(AtomicUsize::new(0)),
             last_token_body: Arc::new(Mutex::new(String::new())),
+            fail_first: Arc::new(AtomicUsize::new(0)),
         };
-        let (mode, count, body) = (stub.mode.clone(), stub.token_requests.clone(), stub.last_token_body.clone());
+        let (mode, count, body, fail) =
+            (stub.mode.clone(), stub.token_requests.clone(), stub.last_token_body.clone(), stub.fail_first.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { break };
-                let (mode, count, last) = (mode.clone(), count.clone(), body.clone());
+                let (mode, count, last, fail) = (mode.clone(), count.clone(), body.clone(), fail.clone());
                 std::thread::spawn(move || {
                     let Some((method, path, _headers, body)) = util::read_request(&mut stream) else { return };
                     if method == "GET" && path.starts_with("/authorize") {
@@ -65,6 +69,9 @@ impl Stub {
                     }
                     let n = count.fetch_add(1, Ordering::SeqCst) + 1;
                     *last.lock().unwrap() = body;
+                    if fail.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok() {
+                        return util::respond(&mut stream, 503, "text/plain", "try again", "");
+                    }
                     let m = *mode.lock().unwrap();
                     match m {
                         Mode::Ok { refresh_token } => {

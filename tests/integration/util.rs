@@ -429,3 +429,52 @@ pub fn raw_request(port: u16, method: &str, path: &str, host: &str) -> (u16, Str
     let status = out.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
     (status, out)
 }
+
+/// Sends a signal by PID (`kill -NAME PID`).
+pub fn signal(pid: u32, name: &str) {
+    let ok = Command::new("kill").arg(format!("-{name}")).arg(pid.to_string()).status().unwrap().success();
+    assert!(ok, "kill -{name} {pid}");
+}
+
+/// An HTTP CONNECT proxy on loopback that records each request line and tunnels to the target.
+pub struct ConnectProxy {
+    pub port: u16,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl ConnectProxy {
+    pub fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = seen.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let log = log.clone();
+                std::thread::spawn(move || {
+                    let Some((method, target, _, _)) = read_request(&mut client.try_clone().unwrap()) else { return };
+                    log.lock().unwrap().push(format!("{method} {target}"));
+                    let mut client = client;
+                    if method != "CONNECT" {
+                        return respond(&mut client, 502, "text/plain", "only CONNECT", "");
+                    }
+                    let Ok(upstream) = std::net::TcpStream::connect(&target) else {
+                        return respond(&mut client, 502, "text/plain", "unreachable", "");
+                    };
+                    let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+                    let (mut c2, mut u2) = (client.try_clone().unwrap(), upstream.try_clone().unwrap());
+                    let mut upstream = upstream;
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut c2, &mut u2);
+                    });
+                    let _ = std::io::copy(&mut upstream, &mut client);
+                });
+            }
+        });
+        ConnectProxy { port, seen }
+    }
+
+    pub fn seen(&self) -> Vec<String> {
+        self.seen.lock().unwrap().clone()
+    }
+}
