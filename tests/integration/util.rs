@@ -212,16 +212,11 @@ impl Running {
 
     /// The authorization URL oauthctl printed.
     pub fn auth_url(&mut self) -> String {
-        self.wait_line("http", Duration::from_secs(20));
         loop {
-            if let Some(u) =
-                self.stderr_seen.iter().rev().find_map(|l| l.trim().strip_prefix("http").map(|r| format!("http{r}")))
-            {
-                if u.contains("state=") {
-                    return u;
-                }
+            let line = self.wait_line("state=", Duration::from_secs(20));
+            if let Some(rest) = line.trim().strip_prefix("http") {
+                return format!("http{rest}");
             }
-            self.wait_line("http", Duration::from_secs(20));
         }
     }
 
@@ -359,8 +354,11 @@ impl Keyring {
     }
 }
 
-/// Reads a simple HTTP/1.1 request from a stream: (method, path, headers, body).
-pub fn read_request(stream: &mut std::net::TcpStream) -> Option<(String, String, Vec<(String, String)>, String)> {
+/// A request as the in-test servers see it: (method, path, headers, body).
+pub type RawRequest = (String, String, Vec<(String, String)>, String);
+
+/// Reads a simple HTTP/1.1 request from a stream.
+pub fn read_request(stream: &mut std::net::TcpStream) -> Option<RawRequest> {
     let mut reader = BufReader::new(stream.try_clone().ok()?);
     let mut first = String::new();
     reader.read_line(&mut first).ok()?;
