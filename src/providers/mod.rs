@@ -77,9 +77,11 @@ impl Provider {
             || scopes.iter().any(|s| s == "offline_access")
     }
 
-    /// Whether this provider is Google (for Google-specific advice).
+    /// Whether this provider is Google (for Google-specific advice): a Google endpoint, or a
+    /// Google built-in, even one pointed elsewhere by providers.toml.
     pub fn is_google(&self) -> bool {
         self.token_url.starts_with("https://oauth2.googleapis.com/")
+            || (self.source != Source::User && matches!(self.name.as_str(), "gmail" | "google-drive"))
     }
 }
 

@@ -245,3 +245,35 @@ fn logout_local_only_forgets_and_revocation_is_reported() {
     env.run(&["logout", "acme:me", "--local-only"]).expect_code(0).stderr_has("--local-only");
     assert!(env.file_record(KEY).is_none());
 }
+
+#[test]
+fn verbose_trace_shows_the_exchange_with_secrets_redacted() {
+    let stub = Stub::start(Mode::Ok { refresh_token: true });
+    let env = env_for(&stub);
+    let port = util::free_port().to_string();
+    let mut run = Running::spawn(env.cmd(&[
+        "-v",
+        "--store",
+        "file",
+        "connect",
+        "acme",
+        "--account",
+        "me",
+        "--no-browser",
+        "--port",
+        &port,
+    ]));
+    let url = run.auth_url();
+    stub::approve(&url);
+    let out = run.finish(Duration::from_secs(20));
+    out.expect_code(0)
+        .stderr_has(&format!("→ POST http://127.0.0.1:{}/token", stub.port))
+        .stderr_has("code=[redacted]")
+        .stderr_has("client_secret=[redacted]")
+        .stderr_has("code_verifier=[redacted]")
+        .stderr_has("\"access_token\":\"[redacted]\"")
+        .stderr_has("← 200");
+    for secret in ["stub-secret", "stub-at-1", "stub-rt-1", "stub-code"] {
+        assert!(!out.stderr.contains(secret), "{secret} leaked into the trace:\n{}", out.stderr);
+    }
+}

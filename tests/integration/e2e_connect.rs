@@ -138,3 +138,39 @@ fn headless_chromium_shows_the_success_page() {
     assert!(page.contains("oauthctl is connected to Gmail as alice@example.test"), "{page}");
     assert!(page.contains("You can close this tab"), "{page}");
 }
+
+#[test]
+fn forged_callback_then_the_real_one_succeeds() {
+    let Some(oidc) = Oidc::start() else { return };
+    let mut env = Env::new();
+    oidc.configure(&mut env, Client::Post);
+    let port = util::free_port();
+    let p = port.to_string();
+    let mut run = util::Running::spawn(env.cmd(&["--store", "file", "connect", "gmail", "--no-browser", "--port", &p]));
+    let url = run.auth_url();
+    let (status, _) = util::raw_get(port, "/callback?code=forged&state=forged", &format!("127.0.0.1:{port}"));
+    assert_eq!(status, 400);
+    run.wait_line("state does not match", std::time::Duration::from_secs(5));
+    let browser =
+        std::process::Command::new(util::fixtures().join("browser").join("scripted.py")).arg(&url).status().unwrap();
+    assert!(browser.success());
+    run.finish(std::time::Duration::from_secs(30)).expect_code(0);
+    assert!(env.file_record(ALICE).is_some());
+    assert_eq!(oidc.stats()["token_errors"]["authorization_code"], 0, "the forged code was never sent");
+}
+
+#[test]
+fn no_refresh_token_from_a_real_server_is_stored_with_the_warning() {
+    let Some(oidc) = Oidc::start() else { return };
+    let mut env = Env::new();
+    oidc.configure(&mut env, Client::Post);
+    oidc.config(serde_json::json!({"issue_refresh_token": false}));
+    let out = env.run(&["--store", "file", "connect", "gmail", "--port", "0", "--json"]);
+    out.expect_code(0)
+        .stderr_has("returned no refresh token")
+        .stderr_has("Google sends one only with access_type=offline and prompt=consent");
+    assert_eq!(out.json()["has_refresh_token"], false);
+    let rec = env.file_record(ALICE).unwrap();
+    assert!(rec.get("refresh_token").is_none());
+    env.run(&["refresh", "gmail", "--force"]).expect_code(4).stderr_has("oauthctl connect gmail");
+}
