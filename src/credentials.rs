@@ -2,13 +2,16 @@
 //! concurrency is settled. Any number of processes may ask at once; the per-account lock, a
 //! re-read under it, and "refresh only if still needed" make that one refresh request.
 
+use crate::cli::StoreKind;
 use crate::clock;
 use crate::error::{Error, Kind, Result};
 use crate::http::Http;
 use crate::oauth::client::Client;
-use crate::oauth::token::{self, RefreshError};
+use crate::oauth::token::{self, RefreshError, TokenSet};
+use crate::oauth::{endpoints, jwt};
 use crate::providers::Provider;
 use crate::store::index::{self, Entry};
+use crate::store::record::RECORD_VERSION;
 use crate::store::{Record, Stores};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -86,10 +89,7 @@ pub fn ensure_fresh(
         // A rotated refresh token replaces the old one in this same write; none keeps the old.
         refresh_token: tokens.refresh_token.or(record.refresh_token.clone()),
         token_type: tokens.token_type,
-        scopes: match tokens.scope {
-            Some(s) => s.split([' ', ',']).filter(|s| !s.is_empty()).map(str::to_string).collect(),
-            None => record.scopes.clone(),
-        },
+        scopes: granted_scopes(tokens.scope.as_deref(), &record.scopes),
         expires_at: tokens.expires_in.map(|s| now + s),
         id_token: tokens.id_token.or(record.id_token.clone()),
         obtained_at: now,
@@ -98,6 +98,86 @@ pub fn ensure_fresh(
     };
     stores.save(entry.store, &new)?;
     Ok((new, Freshness::Refreshed))
+}
+
+/// Scopes a token answer granted (`scope`, space- or comma-separated), else `fallback`.
+pub fn granted_scopes(scope: Option<&str>, fallback: &[String]) -> Vec<String> {
+    match scope {
+        Some(s) => s.split([' ', ',']).filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        None => fallback.to_vec(),
+    }
+}
+
+/// A new credential from a token answer (connect, import). The account is `explicit`, else the
+/// id_token's email (its `nonce` and `aud` checked first), else the userinfo endpoint's, else
+/// `default`.
+pub fn new_record(
+    http: &Http,
+    provider: &Provider,
+    client: &Client,
+    tokens: TokenSet,
+    explicit: Option<&str>,
+    nonce: Option<&str>,
+    requested: &[String],
+) -> Result<Record> {
+    let claims = tokens.id_token.as_ref().and_then(|t| jwt::claims(t.expose()));
+    if let Some(c) = &claims {
+        jwt::check(c, nonce, &client.id)
+            .map_err(|why| Error::remote(format!("the id_token was refused: {why}; nothing was stored")))?;
+    }
+    let account = match explicit {
+        Some(a) => a.to_string(),
+        None => claims
+            .as_ref()
+            .and_then(jwt::email)
+            .or_else(|| {
+                let url = provider.userinfo_url.as_ref()?;
+                endpoints::userinfo_email(http, url, tokens.access_token.expose())
+            })
+            .unwrap_or_else(|| "default".into()),
+    };
+    check_account_name(&account)?;
+    let now = clock::now();
+    Ok(Record {
+        version: RECORD_VERSION,
+        provider: provider.name.clone(),
+        account,
+        client_id: client.id.clone(),
+        client_secret: client.secret.clone(),
+        scopes: granted_scopes(tokens.scope.as_deref(), requested),
+        access_token: tokens.access_token,
+        refresh_token: tokens.refresh_token,
+        token_type: tokens.token_type,
+        expires_at: tokens.expires_in.map(|s| now + s),
+        id_token: tokens.id_token,
+        obtained_at: now,
+        extras: tokens.extras,
+    })
+}
+
+/// Stores a new credential in `kind`. A copy an earlier connect left in another store is then
+/// removed; failing that is only worth a warning, which is returned.
+pub fn store_new(
+    stores: &Stores,
+    kind: StoreKind,
+    record: &Record,
+    previous: Option<StoreKind>,
+) -> Result<Option<String>> {
+    stores.save(kind, record)?;
+    Ok(match previous.filter(|p| *p != kind) {
+        Some(old) => stores
+            .delete(old, &record.key())
+            .err()
+            .map(|e| format!("the earlier copy in the {} store was not removed: {}", old.as_str(), e.message)),
+        None => None,
+    })
+}
+
+pub fn check_account_name(name: &str) -> Result<()> {
+    if name.is_empty() || name.len() > 256 || name.chars().any(char::is_control) {
+        return Err(Error::usage(format!("{name:?} is not a usable account name")));
+    }
+    Ok(())
 }
 
 fn reauth_error(provider: &Provider, key: &str, why: &str) -> Error {

@@ -4,29 +4,18 @@ use std::io::BufRead;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
-
 use super::{Ctx, client};
 use crate::cli::{ConnectArgs, StoreKind};
 use crate::clock;
+use crate::credentials;
 use crate::error::{Error, Kind, Result};
 use crate::oauth::authorize::{AuthRequest, merge_scopes};
 use crate::oauth::listener::{Event, Expect, Listener, Outcome, page};
 use crate::oauth::pkce::{Pkce, random_token};
-use crate::oauth::{browser, endpoints, jwt, token};
+use crate::oauth::{browser, token};
 use crate::providers::{Provider, is_loopback_host};
 use crate::store::index;
-use crate::store::record::{RECORD_VERSION, Record};
-
-#[derive(Serialize)]
-struct Report<'a> {
-    provider: &'a str,
-    account: &'a str,
-    scopes: &'a [String],
-    expires_at: Option<String>,
-    store: &'static str,
-    has_refresh_token: bool,
-}
+use crate::store::record::Record;
 
 /// Where the listener binds and what redirect URI the provider is sent.
 struct RedirectPlan {
@@ -113,7 +102,7 @@ pub fn run(ctx: &Ctx, args: &ConnectArgs) -> Result<()> {
     let catalog = ctx.catalog()?;
     let provider = catalog.get(&args.provider)?;
     if let Some(a) = &args.account {
-        check_account_name(a)?;
+        credentials::check_account_name(a)?;
     }
     if args.timeout == 0 {
         return Err(Error::usage("--timeout must be at least 1 second"));
@@ -223,14 +212,7 @@ pub fn run(ctx: &Ctx, args: &ConnectArgs) -> Result<()> {
         ui.warn(no_refresh_token_advice(provider, expires_at.as_deref()));
     }
     if ui.json {
-        ui.print_json(&Report {
-            provider: &record.provider,
-            account: &record.account,
-            scopes: &record.scopes,
-            expires_at,
-            store: store_kind.as_str(),
-            has_refresh_token: record.refresh_token.is_some(),
-        })?;
+        ui.print_json(&super::StoredReport::of(&record, store_kind))?;
     }
     Ok(())
 }
@@ -352,45 +334,8 @@ fn exchange_and_store(
     let tokens =
         token::exchange_code(http, &provider.token_url, client, code, redirect_uri, pkce.as_ref().map(Pkce::verifier))?;
     drop(pkce);
-    let claims = tokens.id_token.as_ref().and_then(|t| jwt::claims(t.expose()));
-    if let Some(c) = &claims {
-        jwt::check(c, nonce, &client.id)
-            .map_err(|why| Error::remote(format!("the id_token was refused: {why}; nothing was stored")))?;
-    }
-    let account = match &args.account {
-        Some(a) => a.clone(),
-        None => claims
-            .as_ref()
-            .and_then(jwt::email)
-            .or_else(|| {
-                provider
-                    .userinfo_url
-                    .as_ref()
-                    .and_then(|u| endpoints::userinfo_email(http, u, tokens.access_token.expose()))
-            })
-            .unwrap_or_else(|| "default".into()),
-    };
-    check_account_name(&account)?;
-    let now = clock::now();
-    let scopes = match &tokens.scope {
-        Some(s) => s.split([' ', ',']).filter(|s| !s.is_empty()).map(str::to_string).collect(),
-        None => requested.to_vec(),
-    };
-    let mut record = Record {
-        version: RECORD_VERSION,
-        provider: provider.name.clone(),
-        account,
-        client_id: client.id.clone(),
-        client_secret: client.secret.clone(),
-        access_token: tokens.access_token,
-        refresh_token: tokens.refresh_token,
-        token_type: tokens.token_type,
-        scopes,
-        expires_at: tokens.expires_in.map(|s| now + s),
-        id_token: tokens.id_token,
-        obtained_at: now,
-        extras: tokens.extras,
-    };
+    let mut record =
+        credentials::new_record(http, provider, client, tokens, args.account.as_deref(), nonce, requested)?;
     let key = record.key();
     let previous = index::load(&ctx.config_dir)?.get(&key).cloned();
     let mut kept_old_refresh = false;
@@ -402,11 +347,8 @@ fn exchange_and_store(
         record.refresh_token = old.refresh_token;
         kept_old_refresh = record.refresh_token.is_some();
     }
-    ctx.stores().save(store_kind, &record)?;
-    if let Some(prev) = previous.filter(|p| p.store != store_kind)
-        && let Err(e) = ctx.stores().delete(prev.store, &key)
-    {
-        ctx.ui.warn(format!("the earlier copy in the {} store was not removed: {}", prev.store.as_str(), e.message));
+    if let Some(warning) = credentials::store_new(ctx.stores(), store_kind, &record, previous.map(|p| p.store))? {
+        ctx.ui.warn(warning);
     }
     Ok((record, kept_old_refresh))
 }
@@ -427,11 +369,4 @@ fn no_refresh_token_advice(provider: &Provider, expires_at: Option<&str>) -> Str
         msg.push_str(" The provider may need an offline-access scope (e.g. --scope offline_access).");
     }
     msg
-}
-
-fn check_account_name(name: &str) -> Result<()> {
-    if name.is_empty() || name.len() > 256 || name.chars().any(char::is_control) {
-        return Err(Error::usage(format!("{name:?} is not a usable account name")));
-    }
-    Ok(())
 }

@@ -69,3 +69,27 @@ pub fn run(cli: &Cli, ui: &Ui) -> Result<ExitCode> {
     }
     .map(|()| ExitCode::SUCCESS)
 }
+
+/// What `connect` and `import` print with `--json`: the stored credential, no secret in it.
+#[derive(serde::Serialize)]
+pub struct StoredReport<'a> {
+    provider: &'a str,
+    account: &'a str,
+    scopes: &'a [String],
+    expires_at: Option<String>,
+    store: &'static str,
+    has_refresh_token: bool,
+}
+
+impl<'a> StoredReport<'a> {
+    pub fn of(record: &'a crate::store::Record, store: StoreKind) -> Self {
+        StoredReport {
+            provider: &record.provider,
+            account: &record.account,
+            scopes: &record.scopes,
+            expires_at: record.expires_at.map(crate::clock::rfc3339),
+            store: store.as_str(),
+            has_refresh_token: record.refresh_token.is_some(),
+        }
+    }
+}
