@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with a fresh access token in its environment')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Store a refresh token you already hold (read from stdin), validated by one refresh')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Revoke a credential at the provider and forget it locally')
+            [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Hand a stored credential to a hosted agent platform (Blaxel, Airbyte)')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'Show the provider catalog (built-in and providers.toml)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -150,6 +151,73 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'oauthctl;push' {
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where credentials are kept [default: keyring]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace HTTP requests on stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Trace HTTP requests on stderr (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('blaxel', 'blaxel', [CompletionResultType]::ParameterValue, 'Create a Blaxel integration connection and an MCP server bound to it (safe to re-run)')
+            [CompletionResult]::new('airbyte', 'airbyte', [CompletionResultType]::ParameterValue, 'Create an Airbyte Gmail connector (an existing one is replaced only with --replace)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'oauthctl;push;blaxel' {
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Blaxel workspace [default: BL_WORKSPACE, else the Blaxel CLI''s current workspace]')
+            [CompletionResult]::new('--connection-name', '--connection-name', [CompletionResultType]::ParameterName, 'Integration connection name [default: PROVIDER-ACCOUNT, e.g. gmail-alice-example-com]')
+            [CompletionResult]::new('--function-name', '--function-name', [CompletionResultType]::ParameterName, 'MCP server name [default: the connection name]')
+            [CompletionResult]::new('--integration', '--integration', [CompletionResultType]::ParameterName, 'Blaxel integration [default: from the provider: gmail, google-drive]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds --wait waits at most')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where credentials are kept [default: keyring]')
+            [CompletionResult]::new('--no-function', '--no-function', [CompletionResultType]::ParameterName, 'Create or update only the connection, no MCP server')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the MCP server is DEPLOYED (or FAILED)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the requests (secrets redacted) and send nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace HTTP requests on stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Trace HTTP requests on stderr (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'oauthctl;push;airbyte' {
+            [CompletionResult]::new('--workspace-name', '--workspace-name', [CompletionResultType]::ParameterName, 'Airbyte workspace (sent as customer_name and workspace_name) [default: the account]')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Connector name [default: PROVIDER-ACCOUNT, e.g. gmail-alice-example-com]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where credentials are kept [default: keyring]')
+            [CompletionResult]::new('--include-spam-and-trash', '--include-spam-and-trash', [CompletionResultType]::ParameterName, 'Also sync Spam and Trash')
+            [CompletionResult]::new('--replace', '--replace', [CompletionResultType]::ParameterName, 'Delete an existing connector of that name in the workspace, then create the new one')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the requests (secrets redacted) and send nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace HTTP requests on stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Trace HTTP requests on stderr (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'oauthctl;push;help' {
+            [CompletionResult]::new('blaxel', 'blaxel', [CompletionResultType]::ParameterValue, 'Create a Blaxel integration connection and an MCP server bound to it (safe to re-run)')
+            [CompletionResult]::new('airbyte', 'airbyte', [CompletionResultType]::ParameterValue, 'Create an Airbyte Gmail connector (an existing one is replaced only with --replace)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'oauthctl;push;help;blaxel' {
+            break
+        }
+        'oauthctl;push;help;airbyte' {
+            break
+        }
+        'oauthctl;push;help;help' {
+            break
+        }
         'oauthctl;providers' {
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where credentials are kept [default: keyring]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
@@ -182,6 +250,7 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with a fresh access token in its environment')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Store a refresh token you already hold (read from stdin), validated by one refresh')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Revoke a credential at the provider and forget it locally')
+            [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Hand a stored credential to a hosted agent platform (Blaxel, Airbyte)')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'Show the provider catalog (built-in and providers.toml)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -206,6 +275,17 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             break
         }
         'oauthctl;help;logout' {
+            break
+        }
+        'oauthctl;help;push' {
+            [CompletionResult]::new('blaxel', 'blaxel', [CompletionResultType]::ParameterValue, 'Create a Blaxel integration connection and an MCP server bound to it (safe to re-run)')
+            [CompletionResult]::new('airbyte', 'airbyte', [CompletionResultType]::ParameterValue, 'Create an Airbyte Gmail connector (an existing one is replaced only with --replace)')
+            break
+        }
+        'oauthctl;help;push;blaxel' {
+            break
+        }
+        'oauthctl;help;push;airbyte' {
             break
         }
         'oauthctl;help;providers' {

@@ -37,6 +37,9 @@ _oauthctl() {
             oauthctl,providers)
                 cmd="oauthctl__subcmd__providers"
                 ;;
+            oauthctl,push)
+                cmd="oauthctl__subcmd__push"
+                ;;
             oauthctl,refresh)
                 cmd="oauthctl__subcmd__refresh"
                 ;;
@@ -67,6 +70,9 @@ _oauthctl() {
             oauthctl__subcmd__help,providers)
                 cmd="oauthctl__subcmd__help__subcmd__providers"
                 ;;
+            oauthctl__subcmd__help,push)
+                cmd="oauthctl__subcmd__help__subcmd__push"
+                ;;
             oauthctl__subcmd__help,refresh)
                 cmd="oauthctl__subcmd__help__subcmd__refresh"
                 ;;
@@ -76,6 +82,30 @@ _oauthctl() {
             oauthctl__subcmd__help,token)
                 cmd="oauthctl__subcmd__help__subcmd__token"
                 ;;
+            oauthctl__subcmd__help__subcmd__push,airbyte)
+                cmd="oauthctl__subcmd__help__subcmd__push__subcmd__airbyte"
+                ;;
+            oauthctl__subcmd__help__subcmd__push,blaxel)
+                cmd="oauthctl__subcmd__help__subcmd__push__subcmd__blaxel"
+                ;;
+            oauthctl__subcmd__push,airbyte)
+                cmd="oauthctl__subcmd__push__subcmd__airbyte"
+                ;;
+            oauthctl__subcmd__push,blaxel)
+                cmd="oauthctl__subcmd__push__subcmd__blaxel"
+                ;;
+            oauthctl__subcmd__push,help)
+                cmd="oauthctl__subcmd__push__subcmd__help"
+                ;;
+            oauthctl__subcmd__push__subcmd__help,airbyte)
+                cmd="oauthctl__subcmd__push__subcmd__help__subcmd__airbyte"
+                ;;
+            oauthctl__subcmd__push__subcmd__help,blaxel)
+                cmd="oauthctl__subcmd__push__subcmd__help__subcmd__blaxel"
+                ;;
+            oauthctl__subcmd__push__subcmd__help,help)
+                cmd="oauthctl__subcmd__push__subcmd__help__subcmd__help"
+                ;;
             *)
                 ;;
         esac
@@ -83,7 +113,7 @@ _oauthctl() {
 
     case "${cmd}" in
         oauthctl)
-            opts="-v -q -h -V --json --store --no-input --verbose --quiet --help --version connect status token refresh exec import logout providers completions help"
+            opts="-v -q -h -V --json --store --no-input --verbose --quiet --help --version connect status token refresh exec import logout push providers completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -191,7 +221,7 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__help)
-            opts="connect status token refresh exec import logout providers completions help"
+            opts="connect status token refresh exec import logout push providers completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -291,6 +321,48 @@ _oauthctl() {
         oauthctl__subcmd__help__subcmd__providers)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oauthctl__subcmd__help__subcmd__push)
+            opts="blaxel airbyte"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oauthctl__subcmd__help__subcmd__push__subcmd__airbyte)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oauthctl__subcmd__help__subcmd__push__subcmd__blaxel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -407,6 +479,144 @@ _oauthctl() {
                     COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oauthctl__subcmd__push)
+            opts="-v -q -h --json --store --no-input --verbose --quiet --help blaxel airbyte help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oauthctl__subcmd__push__subcmd__airbyte)
+            opts="-v -q -h --workspace-name --name --include-spam-and-trash --replace --dry-run --json --store --no-input --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --workspace-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oauthctl__subcmd__push__subcmd__blaxel)
+            opts="-v -q -h --workspace --connection-name --function-name --integration --no-function --wait --timeout --dry-run --json --store --no-input --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --workspace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connection-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --function-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --integration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oauthctl__subcmd__push__subcmd__help)
+            opts="blaxel airbyte help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oauthctl__subcmd__push__subcmd__help__subcmd__airbyte)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oauthctl__subcmd__push__subcmd__help__subcmd__blaxel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oauthctl__subcmd__push__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -36,6 +36,7 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
             cand exec 'Run a command with a fresh access token in its environment'
             cand import 'Store a refresh token you already hold (read from stdin), validated by one refresh'
             cand logout 'Revoke a credential at the provider and forget it locally'
+            cand push 'Hand a stored credential to a hosted agent platform (Blaxel, Airbyte)'
             cand providers 'Show the provider catalog (built-in and providers.toml)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -139,6 +140,66 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'oauthctl;push'= {
+            cand --store 'Where credentials are kept [default: keyring]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+            cand -v 'Trace HTTP requests on stderr (secrets redacted)'
+            cand --verbose 'Trace HTTP requests on stderr (secrets redacted)'
+            cand -q 'Print only errors on stderr'
+            cand --quiet 'Print only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand blaxel 'Create a Blaxel integration connection and an MCP server bound to it (safe to re-run)'
+            cand airbyte 'Create an Airbyte Gmail connector (an existing one is replaced only with --replace)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'oauthctl;push;blaxel'= {
+            cand --workspace 'Blaxel workspace [default: BL_WORKSPACE, else the Blaxel CLI''s current workspace]'
+            cand --connection-name 'Integration connection name [default: PROVIDER-ACCOUNT, e.g. gmail-alice-example-com]'
+            cand --function-name 'MCP server name [default: the connection name]'
+            cand --integration 'Blaxel integration [default: from the provider: gmail, google-drive]'
+            cand --timeout 'Seconds --wait waits at most'
+            cand --store 'Where credentials are kept [default: keyring]'
+            cand --no-function 'Create or update only the connection, no MCP server'
+            cand --wait 'Wait until the MCP server is DEPLOYED (or FAILED)'
+            cand --dry-run 'Print the requests (secrets redacted) and send nothing'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+            cand -v 'Trace HTTP requests on stderr (secrets redacted)'
+            cand --verbose 'Trace HTTP requests on stderr (secrets redacted)'
+            cand -q 'Print only errors on stderr'
+            cand --quiet 'Print only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oauthctl;push;airbyte'= {
+            cand --workspace-name 'Airbyte workspace (sent as customer_name and workspace_name) [default: the account]'
+            cand --name 'Connector name [default: PROVIDER-ACCOUNT, e.g. gmail-alice-example-com]'
+            cand --store 'Where credentials are kept [default: keyring]'
+            cand --include-spam-and-trash 'Also sync Spam and Trash'
+            cand --replace 'Delete an existing connector of that name in the workspace, then create the new one'
+            cand --dry-run 'Print the requests (secrets redacted) and send nothing'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+            cand -v 'Trace HTTP requests on stderr (secrets redacted)'
+            cand --verbose 'Trace HTTP requests on stderr (secrets redacted)'
+            cand -q 'Print only errors on stderr'
+            cand --quiet 'Print only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oauthctl;push;help'= {
+            cand blaxel 'Create a Blaxel integration connection and an MCP server bound to it (safe to re-run)'
+            cand airbyte 'Create an Airbyte Gmail connector (an existing one is replaced only with --replace)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'oauthctl;push;help;blaxel'= {
+        }
+        &'oauthctl;push;help;airbyte'= {
+        }
+        &'oauthctl;push;help;help'= {
+        }
         &'oauthctl;providers'= {
             cand --store 'Where credentials are kept [default: keyring]'
             cand --json 'Print machine-readable JSON on stdout'
@@ -169,6 +230,7 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
             cand exec 'Run a command with a fresh access token in its environment'
             cand import 'Store a refresh token you already hold (read from stdin), validated by one refresh'
             cand logout 'Revoke a credential at the provider and forget it locally'
+            cand push 'Hand a stored credential to a hosted agent platform (Blaxel, Airbyte)'
             cand providers 'Show the provider catalog (built-in and providers.toml)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -186,6 +248,14 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
         &'oauthctl;help;import'= {
         }
         &'oauthctl;help;logout'= {
+        }
+        &'oauthctl;help;push'= {
+            cand blaxel 'Create a Blaxel integration connection and an MCP server bound to it (safe to re-run)'
+            cand airbyte 'Create an Airbyte Gmail connector (an existing one is replaced only with --replace)'
+        }
+        &'oauthctl;help;push;blaxel'= {
+        }
+        &'oauthctl;help;push;airbyte'= {
         }
         &'oauthctl;help;providers'= {
         }

@@ -77,6 +77,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Revoke a credential at the provider and forget it locally
     Logout(LogoutArgs),
+    /// Hand a stored credential to a hosted agent platform (Blaxel, Airbyte)
+    Push(PushArgs),
     /// Show the provider catalog (built-in and providers.toml)
     Providers(ProvidersArgs),
     /// Print a shell completion script
@@ -191,6 +193,75 @@ pub struct LogoutArgs {
     /// Forget the credential without revoking it at the provider
     #[arg(long)]
     pub local_only: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    #[command(subcommand)]
+    pub platform: PushTarget,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PushTarget {
+    /// Create a Blaxel integration connection and an MCP server bound to it (safe to re-run)
+    #[command(after_help = "Credentials: BL_API_KEY, else BL_CLIENT_CREDENTIALS, else the Blaxel CLI's login \
+        (~/.blaxel/config.yaml). Base URL: BL_API_URL, else BL_ENV (prod, dev).")]
+    Blaxel(BlaxelArgs),
+    /// Create an Airbyte Gmail connector (an existing one is replaced only with --replace)
+    #[command(after_help = "Credentials: AIRBYTE_CLIENT_ID and AIRBYTE_CLIENT_SECRET (an Airbyte application); \
+        optional AIRBYTE_ORGANIZATION_ID, AIRBYTE_API_URL.")]
+    Airbyte(AirbyteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BlaxelArgs {
+    /// PROVIDER[:ACCOUNT]; the only connected account when omitted
+    pub target: Option<String>,
+    /// Blaxel workspace [default: BL_WORKSPACE, else the Blaxel CLI's current workspace]
+    #[arg(long, value_name = "NAME")]
+    pub workspace: Option<String>,
+    /// Integration connection name [default: PROVIDER-ACCOUNT, e.g. gmail-alice-example-com]
+    #[arg(long, value_name = "NAME")]
+    pub connection_name: Option<String>,
+    /// MCP server name [default: the connection name]
+    #[arg(long, value_name = "NAME")]
+    pub function_name: Option<String>,
+    /// Blaxel integration [default: from the provider: gmail, google-drive]
+    #[arg(long, value_name = "NAME")]
+    pub integration: Option<String>,
+    /// Create or update only the connection, no MCP server
+    #[arg(long, conflicts_with_all = ["function_name", "wait"])]
+    pub no_function: bool,
+    /// Wait until the MCP server is DEPLOYED (or FAILED)
+    #[arg(long)]
+    pub wait: bool,
+    /// Seconds --wait waits at most
+    #[arg(long, value_name = "SECONDS", default_value_t = 300, requires = "wait")]
+    pub timeout: u64,
+    /// Print the requests (secrets redacted) and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AirbyteArgs {
+    /// PROVIDER[:ACCOUNT] of a gmail account; the only gmail account when omitted
+    pub target: Option<String>,
+    /// Airbyte workspace (sent as customer_name and workspace_name) [default: the account]
+    #[arg(long, value_name = "NAME")]
+    pub workspace_name: Option<String>,
+    /// Connector name [default: PROVIDER-ACCOUNT, e.g. gmail-alice-example-com]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Also sync Spam and Trash
+    #[arg(long)]
+    pub include_spam_and_trash: bool,
+    /// Delete an existing connector of that name in the workspace, then create the new one
+    #[arg(long)]
+    pub replace: bool,
+    /// Print the requests (secrets redacted) and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@ mod http;
 mod oauth;
 mod output;
 mod providers;
+mod push;
 mod secret;
 mod store;
 

@@ -83,6 +83,9 @@ const SECRET_FIELDS: &[&str] = &[
     "apikey",
     "assertion",
     "client_secret",
+    // Blaxel client credentials (base64 id:secret), as its CLI file and answers spell them.
+    "client_credentials",
+    "clientCredentials",
     "code",
     "code_verifier",
     "id_token",

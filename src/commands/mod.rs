@@ -7,6 +7,7 @@ mod exec;
 mod import;
 mod logout;
 mod providers;
+mod push;
 mod refresh;
 mod status;
 mod token;
@@ -64,6 +65,7 @@ pub fn run(cli: &Cli, ui: &Ui) -> Result<ExitCode> {
         Command::Exec(a) => return exec::run(&ctx, a),
         Command::Import(a) => import::run(&ctx, a),
         Command::Logout(a) => logout::run(&ctx, a),
+        Command::Push(a) => push::run(&ctx, a),
         Command::Providers(a) => providers::run(&ctx, a),
         Command::Completions(a) => completions::run(a),
     }
