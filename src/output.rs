@@ -69,10 +69,23 @@ pub fn verbose() -> bool {
     VERBOSE.load(Ordering::Relaxed)
 }
 
+/// Secret values known to this run (registered by `push`), removed from every trace line too:
+/// a remote error body may echo a request in free text, where redaction by field name misses it.
+static TRACE_HIDDEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+pub fn hide_in_trace(values: impl IntoIterator<Item = String>) {
+    let mut hidden = TRACE_HIDDEN.lock().unwrap_or_else(|e| e.into_inner());
+    hidden.extend(values.into_iter().filter(|v| !v.is_empty()));
+    hidden.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    hidden.dedup();
+}
+
 /// HTTP and store tracing for `-v`. Callers redact before they call.
 pub fn trace(msg: impl AsRef<str>) {
     if verbose() {
-        eprintln!("* {}", msg.as_ref());
+        let hidden = TRACE_HIDDEN.lock().unwrap_or_else(|e| e.into_inner());
+        let msg = hidden.iter().fold(msg.as_ref().to_string(), |m, v| m.replace(v.as_str(), "[redacted]"));
+        eprintln!("* {msg}");
     }
 }
 

@@ -85,7 +85,8 @@ struct AirbyteReport<'a> {
     platform: &'static str,
     dry_run: bool,
     credential: String,
-    workspace_name: &'a str,
+    /// Sent as both `customer_name` and `workspace_name`.
+    workspace: &'a str,
     connector: ConnectorReport<'a>,
     deleted: Vec<airbyte::Deleted>,
     check: airbyte::Check,
@@ -207,13 +208,18 @@ fn run_blaxel(ctx: &Ctx, args: &BlaxelArgs) -> Result<()> {
 
     let http = ctx.http();
     let auth = settings.auth.as_ref().expect("checked above");
+    // Every secret of this run is known before the first request, so that no error text and no
+    // `-v` line can show it, even echoed by the platform.
     let mut scrub_values: Vec<&str> = cred.secret_values().to_vec();
+    scrub_values.push(match auth {
+        blaxel::Auth::Bearer(t) | blaxel::Auth::ClientCredentials(t) => t.expose(),
+    });
+    let scrub = Scrub::new(scrub_values.iter().copied());
     let bearer: Secret = match auth {
         blaxel::Auth::Bearer(t) => t.clone(),
         blaxel::Auth::ClientCredentials(cc) => {
-            scrub_values.push(cc.expose());
             blaxel::exchange_client_credentials(http, &settings.base_url, cc, &settings.auth_hint)
-                .map_err(|e| Scrub::new(scrub_values.iter().copied()).error(e))?
+                .map_err(|e| scrub.error(e))?
         }
     };
     scrub_values.push(bearer.expose());
@@ -401,7 +407,8 @@ fn run_airbyte(ctx: &Ctx, args: &AirbyteArgs) -> Result<()> {
     let (_, app_secret) = settings.application()?;
     let mut scrub_values: Vec<&str> = cred.secret_values().to_vec();
     scrub_values.push(app_secret.expose());
-    let token = settings.token(http).map_err(|e| Scrub::new(scrub_values.iter().copied()).error(e))?;
+    let scrub = Scrub::new(scrub_values.iter().copied());
+    let token = settings.token(http).map_err(|e| scrub.error(e))?;
     scrub_values.push(token.expose());
     let scrub = Scrub::new(scrub_values);
     let api = settings.api(http, token.expose());
@@ -460,7 +467,7 @@ fn run_airbyte(ctx: &Ctx, args: &AirbyteArgs) -> Result<()> {
             platform: "airbyte",
             dry_run: false,
             credential: key,
-            workspace_name: &workspace,
+            workspace: &workspace,
             connector: ConnectorReport { name: &name, id, result },
             deleted,
             check,

@@ -311,17 +311,23 @@ impl Scrub {
     pub fn new<'a>(values: impl IntoIterator<Item = &'a str>) -> Self {
         let mut all = Vec::new();
         // Very short values would blank out ordinary words; real secrets are long.
+        let escape = |v: &str| {
+            let quoted = serde_json::to_string(v).expect("strings serialize");
+            quoted[1..quoted.len() - 1].to_string()
+        };
         for v in values.into_iter().filter(|v| v.len() >= 6) {
-            // An echoed request body carries the value JSON-escaped.
-            let escaped = serde_json::to_string(v).expect("strings serialize");
-            let escaped = &escaped[1..escaped.len() - 1];
-            if escaped != v {
-                all.push(escaped.to_string());
-            }
-            all.push(v.to_string());
+            // An echoed request body carries the value JSON-escaped, and a JSON answer quoting
+            // that body (as the `-v` trace prints it) escaped twice.
+            let once = escape(v);
+            let twice = escape(&once);
+            all.extend([v.to_string(), once, twice]);
         }
+        all.sort();
+        all.dedup();
         // Longest first, so a value inside another is not replaced first.
         all.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        // The `-v` trace of response bodies gets the same treatment.
+        crate::output::hide_in_trace(all.iter().cloned());
         Scrub { values: all }
     }
 

@@ -82,7 +82,7 @@ fn prism_accepts_token_list_create_and_check() {
     assert!(prism.log_text().contains("/check"), "the create is followed by a check:\n{}", prism.log_text());
     let report = out.json();
     assert_eq!(report["platform"], "airbyte");
-    assert_eq!(report["workspace_name"], "team-a");
+    assert_eq!(report["workspace"], "team-a");
     assert_eq!(report["connector"]["result"], "created");
     assert_eq!(report["connector"]["name"], DEFAULT_NAME);
     assert_eq!(report["check"]["status"], "pending", "Prism answers the published example");

@@ -331,9 +331,12 @@ fn both_blaxel_error_shapes_are_shown() {
 #[test]
 fn an_error_body_echoing_a_secret_is_scrubbed() {
     let blaxel = Platform::start(|req, _| (400, json!({"message": format!("bad body: {}", req.body)}).to_string()));
-    let out = env_for(&blaxel.base()).run(&["push", "blaxel"]);
-    out.expect_code(7).stderr_has("bad body:");
-    assert_no_secrets(&out, &["APIKEYmarker55"]);
+    let env = env_for(&blaxel.base());
+    for args in [&["push", "blaxel"][..], &["push", "blaxel", "-v"]] {
+        let out = env.run(args);
+        out.expect_code(7).stderr_has("bad body:");
+        assert_no_secrets(&out, &["APIKEYmarker55"]);
+    }
 }
 
 #[test]

@@ -142,29 +142,37 @@ impl Prism {
         }
         let spec = util::repo().join("..").join("shared").join("specs").join(spec);
         assert!(spec.is_file(), "API description missing: {}", spec.display());
-        let dir = tempfile::tempdir().unwrap();
-        let log = dir.path().join("prism.log");
-        let port = util::free_port();
-        let file = std::fs::File::create(&log).unwrap();
-        let child = Command::new("node")
-            .arg(&cli)
-            .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string(), "--errors"])
-            .arg(&spec)
-            .stdin(Stdio::null())
-            .stdout(file.try_clone().unwrap())
-            .stderr(file)
-            .spawn()
-            .unwrap();
-        let mut prism = Prism { base: format!("http://127.0.0.1:{port}"), log, _dir: dir, _proc: Proc(child) };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while !prism.log_text().contains("Prism is listening") {
-            if let Ok(Some(status)) = prism._proc.0.try_wait() {
-                panic!("prism exited ({status}):\n{}", prism.log_text());
+        // A free port can be taken by another test before node binds it: try a few.
+        for _ in 0..3 {
+            let dir = tempfile::tempdir().unwrap();
+            let log = dir.path().join("prism.log");
+            let port = util::free_port();
+            let file = std::fs::File::create(&log).unwrap();
+            let child = Command::new("node")
+                .arg(&cli)
+                .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string(), "--errors"])
+                .arg(&spec)
+                .stdin(Stdio::null())
+                .stdout(file.try_clone().unwrap())
+                .stderr(file)
+                .spawn()
+                .unwrap();
+            let mut prism = Prism { base: format!("http://127.0.0.1:{port}"), log, _dir: dir, _proc: Proc(child) };
+            let deadline = Instant::now() + Duration::from_secs(60);
+            loop {
+                let log = prism.log_text();
+                if log.contains("Prism is listening") {
+                    return Some(prism);
+                }
+                if let Ok(Some(status)) = prism._proc.0.try_wait() {
+                    assert!(log.contains("EADDRINUSE"), "prism exited ({status}):\n{log}");
+                    break;
+                }
+                assert!(Instant::now() < deadline, "prism did not start within 60s:\n{log}");
+                std::thread::sleep(Duration::from_millis(100));
             }
-            assert!(Instant::now() < deadline, "prism did not start within 60s:\n{}", prism.log_text());
-            std::thread::sleep(Duration::from_millis(100));
         }
-        Some(prism)
+        panic!("prism found no free port in 3 tries");
     }
 
     pub fn log_text(&self) -> String {
