@@ -233,9 +233,9 @@ fn run_blaxel(ctx: &Ctx, args: &BlaxelArgs) -> Result<()> {
     };
 
     let conn_outcome = api.push_connection(&connection, &connection_body).map_err(|e| scrub.error(e))?;
-    let check = ui.paint("✓", "32");
+    let tick = ui.paint("✓", "32");
     ui.info(format!(
-        "{check} Integration connection {connection} {} in Blaxel workspace {} ({integration}, from {key})",
+        "{tick} Integration connection {connection} {} in Blaxel workspace {} ({integration}, from {key})",
         conn_outcome.as_str(),
         settings.workspace
     ));
@@ -252,12 +252,16 @@ fn run_blaxel(ctx: &Ctx, args: &BlaxelArgs) -> Result<()> {
             e
         })?;
         let reason = state.reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default();
-        ui.info(format!("{check} MCP server {function} {}{reason}", state.outcome.as_str()));
+        ui.info(format!("{tick} MCP server {function} {}{reason}", state.outcome.as_str()));
         let mut status = state.status.clone();
+        let mut url = state.url.clone();
         if args.wait {
             let (result, last_seen) = wait(ctx, &api, &function, Duration::from_secs(args.timeout));
             status = last_seen.or(status);
-            wait_error = result.err().map(|e| scrub.error(e));
+            match result {
+                Ok((_, deployed_url)) => url = url.or(deployed_url),
+                Err(e) => wait_error = Some(scrub.error(e)),
+            }
         }
         match (&status, args.wait, &wait_error) {
             (Some(s), true, None) => ui.info(format!("  status: {s}")),
@@ -267,16 +271,11 @@ fn run_blaxel(ctx: &Ctx, args: &BlaxelArgs) -> Result<()> {
             (Some(s), false, _) => ui.info(format!("  status: {s}")),
             _ => {}
         }
-        if let Some(u) = &state.url {
+        if let Some(u) = &url {
             ui.info(format!("  url:    {u}"));
         }
-        function_report = Some(FunctionReport {
-            name: &function,
-            result: state.outcome,
-            status,
-            url: state.url,
-            reason: state.reason,
-        });
+        function_report =
+            Some(FunctionReport { name: &function, result: state.outcome, status, url, reason: state.reason });
     }
     if ui.json {
         ui.print_json(&BlaxelReport {
@@ -297,7 +296,12 @@ fn run_blaxel(ctx: &Ctx, args: &BlaxelArgs) -> Result<()> {
 
 /// Polls until DEPLOYED or FAILED: a spinner on a terminal, a line per status change otherwise.
 /// Also returns the last status seen, for the report when waiting fails.
-fn wait(ctx: &Ctx, api: &blaxel::Api, function: &str, timeout: Duration) -> (Result<String>, Option<String>) {
+fn wait(
+    ctx: &Ctx,
+    api: &blaxel::Api,
+    function: &str,
+    timeout: Duration,
+) -> (Result<(String, Option<String>)>, Option<String>) {
     let ui = ctx.ui;
     let bar = (ui.stderr_tty && !ui.quiet).then(|| {
         let b = indicatif::ProgressBar::new_spinner();

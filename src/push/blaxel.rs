@@ -423,9 +423,14 @@ impl Api<'_> {
         })
     }
 
-    /// Polls the function until DEPLOYED (Ok) or FAILED (a remote error), at most `timeout`.
-    /// `on_status` sees every status read.
-    pub fn wait_deployed(&self, name: &str, timeout: Duration, on_status: &mut dyn FnMut(&str)) -> Result<String> {
+    /// Polls the function until DEPLOYED (Ok, with its URL when Blaxel gives one) or FAILED (a
+    /// remote error), at most `timeout`. `on_status` sees every status read.
+    pub fn wait_deployed(
+        &self,
+        name: &str,
+        timeout: Duration,
+        on_status: &mut dyn FnMut(&str),
+    ) -> Result<(String, Option<String>)> {
         let started = Instant::now();
         let mut delay = Duration::from_secs(1);
         loop {
@@ -437,7 +442,7 @@ impl Api<'_> {
             let status = status_of(&v).unwrap_or_else(|| "UNKNOWN".into());
             on_status(&status);
             match status.as_str() {
-                "DEPLOYED" => return Ok(status),
+                "DEPLOYED" => return Ok((status, url_of(&v))),
                 "FAILED" => {
                     let why = failure_reason(&v).map(|m| format!(": {m}")).unwrap_or_default();
                     return Err(Error::remote(format!("the MCP server {name} failed to deploy{why}"))

@@ -225,6 +225,7 @@ fn wait_polls_until_deployed() {
     assert_eq!(blaxel.count("GET", &format!("/functions/{DEFAULT_NAME}")), 3, "two polls DEPLOYING, then DEPLOYED");
     assert_eq!(out.json()["function"]["status"], "DEPLOYED");
     out.stderr_has("gmail-alice-example-test: DEPLOYING").stderr_has("gmail-alice-example-test: DEPLOYED");
+    out.stderr_has("url:    https://run.blaxel.test/acme/functions/gmail-alice-example-test");
 }
 
 #[test]
