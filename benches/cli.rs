@@ -82,7 +82,16 @@ fn main() {
     let (mut total, mut endpoint) = (Vec::new(), Vec::new());
     for _ in 0..runs.min(20) {
         let mut run = Running::spawn(senv.cmd(&[
-            "-v", "--store", "file", "connect", "acme", "--account", "me", "--no-browser", "--port", "0",
+            "-v",
+            "--store",
+            "file",
+            "connect",
+            "acme",
+            "--account",
+            "me",
+            "--no-browser",
+            "--port",
+            "0",
         ]));
         let url = run.auth_url();
         let (callback, host, port) = authorize(&url);
@@ -170,7 +179,12 @@ fn ms(d: Duration) -> String {
 }
 
 fn row(case: &str, ours: Duration, reference: &str, theirs: Duration) -> String {
-    format!("| {case} | {} | {reference} | {} | {:.2} |", ms(ours), ms(theirs), ours.as_secs_f64() / theirs.as_secs_f64())
+    format!(
+        "| {case} | {} | {reference} | {} | {:.2} |",
+        ms(ours),
+        ms(theirs),
+        ours.as_secs_f64() / theirs.as_secs_f64()
+    )
 }
 
 fn cores() -> usize {
@@ -180,6 +194,10 @@ fn cores() -> usize {
 fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
         .unwrap_or_else(|| "unknown CPU".into())
 }

@@ -277,3 +277,39 @@ fn verbose_trace_shows_the_exchange_with_secrets_redacted() {
         assert!(!out.stderr.contains(secret), "{secret} leaked into the trace:\n{}", out.stderr);
     }
 }
+
+#[test]
+fn web_client_file_supplies_client_and_its_registered_redirect() {
+    let stub = Stub::start(Mode::Ok { refresh_token: true });
+    let env = Env::new();
+    stub.configure(&env, "acme");
+    let port = util::free_port();
+    let file = env.dir.path().join("client_secret.json");
+    std::fs::write(
+        &file,
+        format!(
+            r#"{{"web":{{"client_id":"web-client","client_secret":"web-secret","redirect_uris":["https://example.test/cb","http://127.0.0.1:{port}/oauth2/callback"]}}}}"#
+        ),
+    )
+    .unwrap();
+    let f = file.display().to_string();
+    let mut run = Running::spawn(env.cmd(&[
+        "--store",
+        "file",
+        "connect",
+        "acme",
+        "--account",
+        "me",
+        "--no-browser",
+        "--client-secrets-file",
+        &f,
+    ]));
+    let url = run.auth_url();
+    assert!(url.contains("client_id=web-client"), "{url}");
+    assert!(url.contains(&format!("redirect_uri=http%3A%2F%2F127.0.0.1%3A{port}%2Foauth2%2Fcallback")), "{url}");
+    assert_eq!(stub::approve(&url).0, 200);
+    run.finish(Duration::from_secs(20)).expect_code(0);
+    let body = stub.last_token_body.lock().unwrap().clone();
+    assert!(body.contains("client_secret=web-secret"), "{body}");
+    assert_eq!(env.file_record(KEY).unwrap()["client_id"], "web-client");
+}

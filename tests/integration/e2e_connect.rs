@@ -19,7 +19,7 @@ fn confidential_client_into_the_real_keyring() {
     assert_eq!(report["has_refresh_token"], true);
     assert!(report["scopes"].as_array().unwrap().iter().any(|s| s == "mail.send"));
 
-    let page = std::fs::read_to_string(env.dir.path().join("browser-page.txt")).unwrap();
+    let page = util::wait_for_file(&env.dir.path().join("browser-page.txt"), std::time::Duration::from_secs(30));
     assert!(page.contains("status: 200") && page.contains("You can close this tab"), "{page}");
 
     // Checked from outside, with the platform's own tool.
@@ -87,10 +87,11 @@ fn denied_consent_is_exit_6_and_keeps_the_earlier_credential() {
     oidc::connect(&env, &["--store", "file"]);
     let before = env.file_record(ALICE).unwrap();
     env.set("SCRIPTED_ACTION", "deny");
+    std::fs::remove_file(env.dir.path().join("browser-page.txt")).unwrap();
     let out = env.run(&["--store", "file", "connect", "gmail", "--port", "0"]);
     out.expect_code(6).stderr_has("access_denied").stderr_has("approve");
     assert_eq!(env.file_record(ALICE).unwrap(), before);
-    let page = std::fs::read_to_string(env.dir.path().join("browser-page.txt")).unwrap();
+    let page = util::wait_for_file(&env.dir.path().join("browser-page.txt"), std::time::Duration::from_secs(30));
     assert!(page.contains("Nothing was stored"), "{page}");
 }
 
@@ -128,12 +129,7 @@ fn headless_chromium_shows_the_success_page() {
     let report = oidc::connect(&env, &["--store", "file"]);
     assert_eq!(report["account"], "alice@example.test");
     // The browser finishes drawing after oauthctl exits; wait for its report.
-    let page_file = env.dir.path().join("browser-page.txt");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while !page_file.exists() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    let page = std::fs::read_to_string(&page_file).expect("chromium wrote the page text");
+    let page = util::wait_for_file(&env.dir.path().join("browser-page.txt"), std::time::Duration::from_secs(30));
     assert!(page.contains("Connected"), "{page}");
     assert!(page.contains("oauthctl is connected to Gmail as alice@example.test"), "{page}");
     assert!(page.contains("You can close this tab"), "{page}");

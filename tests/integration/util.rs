@@ -476,3 +476,15 @@ impl ConnectProxy {
         self.seen.lock().unwrap().clone()
     }
 }
+
+/// The contents of a file another process (a browser) writes after oauthctl has exited.
+pub fn wait_for_file(path: &Path, within: Duration) -> String {
+    let deadline = Instant::now() + within;
+    while !path.exists() {
+        assert!(Instant::now() < deadline, "{} was not written within {within:?}", path.display());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Let the writer finish its one write.
+    std::thread::sleep(Duration::from_millis(100));
+    std::fs::read_to_string(path).unwrap()
+}
