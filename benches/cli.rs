@@ -94,7 +94,7 @@ fn main() {
             "0",
         ]));
         let url = run.auth_url();
-        let (callback, host, port) = authorize(&url);
+        let (callback, host, port) = stub::authorize(&url);
         let t = Instant::now();
         let (status, _) = util::raw_get(port, &callback, &host);
         let out = run.finish(Duration::from_secs(20));
@@ -125,17 +125,6 @@ fn main() {
     println!("\nrefresh requests from 32 concurrent `token` calls, 5 rounds: {counts:?}");
     println!("release binary (stripped): {:.1} MiB ({size} bytes)", size as f64 / 1048576.0);
     println!("runs per case: {runs}; machine: {} cores, {}", cores(), cpu_model());
-}
-
-fn authorize(url: &str) -> (String, String, u16) {
-    let u = url::Url::parse(url).unwrap();
-    let path = format!("{}?{}", u.path(), u.query().unwrap_or(""));
-    let (status, resp) = util::raw_get(u.port().unwrap(), &path, &format!("127.0.0.1:{}", u.port().unwrap()));
-    assert_eq!(status, 302);
-    let loc = resp.lines().find_map(|l| l.strip_prefix("Location: ")).unwrap().trim().to_string();
-    let cb = url::Url::parse(&loc).unwrap();
-    let port = cb.port().unwrap();
-    (format!("{}?{}", cb.path(), cb.query().unwrap_or("")), format!("127.0.0.1:{port}"), port)
 }
 
 fn run_ok(env: &Env, args: &[&str]) -> Duration {

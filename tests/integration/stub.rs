@@ -141,16 +141,22 @@ impl Stub {
     }
 }
 
-/// Plays the browser for the stub: follows its authorization redirect to the loopback callback.
-/// Returns the callback's status and body.
-pub fn approve(auth_url: &str) -> (u16, String) {
+/// Follows the stub's authorization redirect without visiting the callback: returns the
+/// callback's path with query, its Host value and its port.
+pub fn authorize(auth_url: &str) -> (String, String, u16) {
     let url = url::Url::parse(auth_url).unwrap();
     let path = format!("{}?{}", url.path(), url.query().unwrap_or(""));
     let (status, resp) = util::raw_get(url.port().unwrap(), &path, &format!("127.0.0.1:{}", url.port().unwrap()));
     assert_eq!(status, 302, "{resp}");
     let location = resp.lines().find_map(|l| l.strip_prefix("Location: ")).unwrap().trim().to_string();
     let cb = url::Url::parse(&location).unwrap();
-    let cb_path = format!("{}?{}", cb.path(), cb.query().unwrap_or(""));
-    let host = format!("{}:{}", cb.host_str().unwrap(), cb.port().unwrap());
-    util::raw_get(cb.port().unwrap(), &cb_path, &host)
+    let port = cb.port().unwrap();
+    (format!("{}?{}", cb.path(), cb.query().unwrap_or("")), format!("{}:{port}", cb.host_str().unwrap()), port)
+}
+
+/// Plays the browser for the stub: follows its authorization redirect to the loopback callback.
+/// Returns the callback's status and body.
+pub fn approve(auth_url: &str) -> (u16, String) {
+    let (path, host, port) = authorize(auth_url);
+    util::raw_get(port, &path, &host)
 }
