@@ -38,7 +38,7 @@ pub struct Global {
     /// Trace HTTP requests on stderr (secrets redacted)
     #[arg(short, long, global = true, conflicts_with = "quiet")]
     pub verbose: bool,
-    /// Print only errors on stderr
+    /// Print only warnings and errors on stderr
     #[arg(short, long, global = true)]
     pub quiet: bool,
 }
