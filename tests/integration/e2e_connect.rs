@@ -87,7 +87,10 @@ fn denied_consent_is_exit_6_and_keeps_the_earlier_credential() {
     oidc::connect(&env, &["--store", "file"]);
     let before = env.file_record(ALICE).unwrap();
     env.set("SCRIPTED_ACTION", "deny");
-    std::fs::remove_file(env.dir.path().join("browser-page.txt")).unwrap();
+    // The first run's browser writes its page after oauthctl exits: wait for it, then clear it.
+    let page_file = env.dir.path().join("browser-page.txt");
+    util::wait_for_file(&page_file, std::time::Duration::from_secs(30));
+    std::fs::remove_file(&page_file).unwrap();
     let out = env.run(&["--store", "file", "connect", "gmail", "--port", "0"]);
     out.expect_code(6).stderr_has("access_denied").stderr_has("approve");
     assert_eq!(env.file_record(ALICE).unwrap(), before);

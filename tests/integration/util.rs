@@ -288,10 +288,26 @@ impl Keyring {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o700)).unwrap();
         }
+        // A bus config without service directories: nothing is ever auto-activated, so the
+        // only Secret Service on this bus is the gnome-keyring started below (a `--session` bus
+        // would start a second, locked one for an early client, with the real HOME).
         let socket = dir.path().join("bus");
+        let config = dir.path().join("bus.conf");
+        std::fs::write(
+            &config,
+            format!(
+                "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN\" \
+                 \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n\
+                 <busconfig><type>session</type><listen>unix:path={}</listen>\
+                 <policy context=\"default\"><allow send_destination=\"*\" eavesdrop=\"true\"/>\
+                 <allow eavesdrop=\"true\"/><allow own=\"*\"/></policy></busconfig>\n",
+                socket.display()
+            ),
+        )
+        .unwrap();
         let mut dbus = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--nopidfile", "--print-address=1"])
-            .arg(format!("--address=unix:path={}", socket.display()))
+            .arg(format!("--config-file={}", config.display()))
+            .args(["--nofork", "--nopidfile", "--print-address=1"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -308,32 +324,36 @@ impl Keyring {
             .env("XDG_RUNTIME_DIR", &run)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(dir.path().join("gnome-keyring.log")).unwrap())
             .spawn()
             .unwrap();
         gk.stdin.take().unwrap().write_all(b"test-keyring-password").unwrap();
         let keyring = Keyring { dir, address, _daemons: vec![Proc(gk), dbus] };
         // Ready when the Secret Service stores an item.
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut last = String::new();
         while Instant::now() < deadline {
-            if keyring.secret_tool_ok() {
-                return Some(keyring);
+            match keyring.secret_tool_ok() {
+                Ok(()) => return Some(keyring),
+                Err(e) => last = e,
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        panic!("gnome-keyring did not come up on {}", keyring.address);
+        let log = std::fs::read_to_string(keyring.dir.path().join("gnome-keyring.log")).unwrap_or_default();
+        panic!("gnome-keyring did not come up on {}: secret-tool said {last:?}; daemon log:\n{log}", keyring.address);
     }
 
-    fn secret_tool_ok(&self) -> bool {
+    fn secret_tool_ok(&self) -> Result<(), String> {
         let mut c = Command::new("secret-tool");
         c.args(["store", "--label=probe", "service", "oauthctl-probe", "username", "probe"]);
         c.env("DBUS_SESSION_BUS_ADDRESS", &self.address)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .stderr(Stdio::piped());
         let mut child = c.spawn().unwrap();
         child.stdin.take().unwrap().write_all(b"x").unwrap();
-        child.wait().unwrap().success()
+        let out = child.wait_with_output().unwrap();
+        if out.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&out.stderr).trim().to_string()) }
     }
 
     pub fn secret_tool(&self, args: &[&str]) -> std::process::Output {
