@@ -304,3 +304,25 @@ fn https_proxy_and_no_proxy_are_honoured() {
     env.run(&["refresh", "acme", "--force"]).expect_code(0);
     assert_eq!(proxy.seen().len(), seen, "NO_PROXY bypasses it");
 }
+
+#[test]
+fn dead_network_is_exit_7_and_the_record_is_untouched() {
+    let stub = Stub::start(Mode::Ok { refresh_token: true });
+    let mut env = Env::new();
+    stub.configure(&env, "acme");
+    env.set("OAUTHCTL_CLIENT_ID", "c").set("OAUTHCTL_CLIENT_SECRET", "s").set("OAUTHCTL_STORE", "file");
+    env.run_stdin(&["import", "acme", "--account", "me", "--refresh-token-stdin"], "rt0\n").expect_code(0);
+    let before = env.file_record("acme:me").unwrap();
+    // The provider goes away: its token endpoint is now a closed loopback port.
+    let dead = util::free_port();
+    let toml = std::fs::read_to_string(env.config_dir().join("providers.toml")).unwrap();
+    env.write_providers(&toml.replace(&format!("127.0.0.1:{}/token", stub.port), &format!("127.0.0.1:{dead}/token")));
+    let out = env.run(&["refresh", "acme", "--force"]);
+    out.expect_code(7).stderr_has(&format!("cannot reach 127.0.0.1:{dead}"));
+    assert_eq!(env.file_record("acme:me").unwrap(), before);
+    assert_eq!(
+        env.run(&["status", "--json"]).json()[0]["needs_reauth"],
+        false,
+        "a network failure is not a lost grant"
+    );
+}
