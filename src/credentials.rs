@@ -59,11 +59,7 @@ pub fn ensure_fresh(
         mark_reauth(stores, entry, why);
         return Err(reauth_error(provider, &key, why));
     };
-    let client = Client {
-        id: record.client_id.clone(),
-        secret: record.client_secret.clone(),
-        auth: if record.client_secret.is_some() { provider.token_auth } else { crate::providers::TokenAuth::None },
-    };
+    let client = client_of(&record, provider);
     // From the request to the saved record, a SIGINT/SIGTERM/SIGHUP waits: a provider that
     // rotates refresh tokens has already spent the old one once it answers.
     let _signals = signals::Deferred::new();
@@ -98,6 +94,11 @@ pub fn ensure_fresh(
     };
     stores.save(entry.store, &new)?;
     Ok((new, Freshness::Refreshed))
+}
+
+/// The OAuth client a stored credential was obtained with.
+pub fn client_of(record: &Record, provider: &Provider) -> Client {
+    Client { id: record.client_id.clone(), secret: record.client_secret.clone(), auth: provider.token_auth }
 }
 
 /// Scopes a token answer granted (`scope`, space- or comma-separated), else `fallback`.

@@ -139,8 +139,7 @@ pub fn resolve(
                 .with_hint("set OAUTHCTL_CLIENT_SECRET, pipe it with --client-secret-stdin, or use --client-secrets-file; a public client needs token_auth = \"none\" in providers.toml"));
         }
     }
-    let auth = if secret.is_none() { TokenAuth::None } else { provider.token_auth };
-    Ok(Client { id, secret, auth })
+    Ok(Client { id, secret, auth: provider.token_auth })
 }
 
 #[cfg(test)]

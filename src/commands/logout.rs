@@ -5,8 +5,9 @@ use serde::Serialize;
 
 use super::Ctx;
 use crate::cli::LogoutArgs;
+use crate::credentials;
 use crate::error::Result;
-use crate::oauth::{client::Client, endpoints};
+use crate::oauth::endpoints;
 use crate::store::index;
 
 #[derive(Serialize)]
@@ -30,11 +31,7 @@ pub fn run(ctx: &Ctx, args: &LogoutArgs) -> Result<()> {
             None => "unsupported",
             Some(url) => {
                 let record = ctx.stores().load_existing(&entry)?;
-                let client = Client {
-                    id: record.client_id.clone(),
-                    secret: record.client_secret.clone(),
-                    auth: provider.token_auth,
-                };
+                let client = credentials::client_of(&record, provider);
                 // Revoking the refresh token ends the whole grant at most providers (RFC 7009 §2.1).
                 let (token, hint) = match &record.refresh_token {
                     Some(rt) => (rt.expose(), "refresh_token"),

@@ -17,7 +17,8 @@ pub struct Client {
 impl Client {
     /// Adds client authentication to a token-endpoint form: `client_secret_post` puts both values
     /// in the body, `client_secret_basic` sends HTTP Basic (RFC 6749 §2.3.1: each part
-    /// form-urlencoded first), `none` sends only the id (a public client with PKCE).
+    /// form-urlencoded first), `none` sends only the id (a public client with PKCE). A client
+    /// without a secret is public whatever the provider's method says, and sends only the id.
     pub fn authenticate(&self, req: Request, form: &mut Vec<(&'static str, String)>) -> Request {
         match (self.auth, &self.secret) {
             (TokenAuth::ClientSecretBasic, Some(secret)) => {
@@ -58,9 +59,12 @@ mod tests {
         let c = Client { id: "id".into(), secret: Some(Secret::new("s")), auth: TokenAuth::ClientSecretPost };
         c.authenticate(Request::new("POST", "x"), &mut form);
         assert_eq!(form, vec![("client_id", "id".to_string()), ("client_secret", "s".to_string())]);
-        let mut form = vec![];
-        let c = Client { id: "id".into(), secret: None, auth: TokenAuth::None };
-        c.authenticate(Request::new("POST", "x"), &mut form);
-        assert_eq!(form, vec![("client_id", "id".to_string())]);
+        for auth in [TokenAuth::None, TokenAuth::ClientSecretPost, TokenAuth::ClientSecretBasic] {
+            let mut form = vec![];
+            let c = Client { id: "id".into(), secret: None, auth };
+            let req = c.authenticate(Request::new("POST", "x"), &mut form);
+            assert_eq!(form, vec![("client_id", "id".to_string())], "{auth:?} without a secret is public");
+            assert!(!req.headers.iter().any(|(n, _)| n == "Authorization"));
+        }
     }
 }
