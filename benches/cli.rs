@@ -41,9 +41,9 @@ fn main() {
     let (ours, reference) = interleave(runs, || run_ok(&fenv, &["status"]), || cat(&index));
     rows.push(row("`status` (index only)", ours, "`cat accounts.json`", reference));
 
-    let creds = fenv.credentials_file();
+    let creds = fenv.credential_path(ALICE);
     let (ours, reference) = interleave(runs, || run_ok(&fenv, &["token", "gmail"]), || cat(&creds));
-    rows.push(row("`token`, file store", ours, "`cat credentials.json`", reference));
+    rows.push(row("`token`, file store", ours, "`cat` of the account's credentials file", reference));
 
     let (ours, reference) = interleave(
         runs,

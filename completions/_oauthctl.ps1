@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'oauthctl' {
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where credentials are kept [default: keyring]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where new credentials are kept [default: keyring]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace HTTP requests on stderr (secrets redacted)')
@@ -41,20 +41,23 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Revoke a credential at the provider and forget it locally')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Hand a stored credential to a hosted agent platform (Blaxel, Airbyte)')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'Show the provider catalog (built-in and providers.toml)')
+            [CompletionResult]::new('paths', 'paths', [CompletionResultType]::ParameterValue, 'Show where oauthctl keeps its configuration and credentials')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'oauthctl;connect' {
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Account name to store under [default: the email the provider reports]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Account name to store under [default: what the provider reports, e.g. the email]')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth client id [env: OAUTHCTL_CLIENT_ID]')
             [CompletionResult]::new('--client-secrets-file', '--client-secrets-file', [CompletionResultType]::ParameterName, 'Google''s downloaded client JSON (`installed` or `web`) holding client id and secret')
             [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Extra scope to request (repeatable; space- or comma-separated lists work too)')
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Loopback port for the callback; 0 picks a free one [default: 8080]')
+            [CompletionResult]::new('--param', '--param', [CompletionResultType]::ParameterName, 'A value for the provider''s URL template, e.g. tenant=contoso (repeatable)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Loopback port for the callback; 0 picks a free one [default: the provider''s, else 8080]')
             [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'Exact redirect URI to send (a Web-type client, a tunnel); the listener stays on loopback')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the browser step')
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where credentials are kept [default: keyring]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the browser step (or the device approval)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where new credentials are kept [default: keyring]')
             [CompletionResult]::new('--client-secret-stdin', '--client-secret-stdin', [CompletionResultType]::ParameterName, 'Read the OAuth client secret from stdin (first line)')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'Use the device authorization grant: approve on another device (SSH sessions, CI)')
             [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Print the authorization URL but do not open a browser')
             [CompletionResult]::new('--paste', '--paste', [CompletionResultType]::ParameterName, 'Accept the redirected URL pasted on stdin even when stdin is not a terminal')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
@@ -68,7 +71,7 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             break
         }
         'oauthctl;status' {
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where credentials are kept [default: keyring]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where new credentials are kept [default: keyring]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace HTTP requests on stderr (secrets redacted)')
@@ -81,7 +84,9 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
         }
         'oauthctl;token' {
             [CompletionResult]::new('--min-valid', '--min-valid', [CompletionResultType]::ParameterName, 'Refresh first when the token expires within this many seconds')
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where credentials are kept [default: keyring]')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Which token, for providers that issue several (Slack: user, bot)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where new credentials are kept [default: keyring]')
+            [CompletionResult]::new('--allow-stale', '--allow-stale', [CompletionResultType]::ParameterName, 'Hand out the stored token even when the account needs re-authorization')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace HTTP requests on stderr (secrets redacted)')
@@ -94,7 +99,7 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
         }
         'oauthctl;refresh' {
             [CompletionResult]::new('--min-valid', '--min-valid', [CompletionResultType]::ParameterName, 'Refresh tokens that expire within this many seconds')
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where credentials are kept [default: keyring]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where new credentials are kept [default: keyring]')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Refresh even when the token is still valid')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)')
@@ -109,7 +114,9 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
         'oauthctl;exec' {
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment variable that receives the access token')
             [CompletionResult]::new('--min-valid', '--min-valid', [CompletionResultType]::ParameterName, 'The token handed over stays valid for at least this many seconds')
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where credentials are kept [default: keyring]')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Which token, for providers that issue several (Slack: user, bot)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where new credentials are kept [default: keyring]')
+            [CompletionResult]::new('--allow-stale', '--allow-stale', [CompletionResultType]::ParameterName, 'Hand over the stored token even when the account needs re-authorization')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace HTTP requests on stderr (secrets redacted)')
@@ -121,11 +128,12 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             break
         }
         'oauthctl;import' {
-            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Account name to store under [default: the email the provider reports]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Account name to store under [default: what the provider reports]')
             [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Scopes the refresh token was granted, when the provider does not say (repeatable)')
+            [CompletionResult]::new('--param', '--param', [CompletionResultType]::ParameterName, 'A value for the provider''s URL template, e.g. tenant=contoso (repeatable)')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth client id [env: OAUTHCTL_CLIENT_ID]')
             [CompletionResult]::new('--client-secrets-file', '--client-secrets-file', [CompletionResultType]::ParameterName, 'Google''s downloaded client JSON (`installed` or `web`) holding client id and secret')
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where credentials are kept [default: keyring]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where new credentials are kept [default: keyring]')
             [CompletionResult]::new('--refresh-token-stdin', '--refresh-token-stdin', [CompletionResultType]::ParameterName, 'Read the refresh token from stdin (first line)')
             [CompletionResult]::new('--client-secret-stdin', '--client-secret-stdin', [CompletionResultType]::ParameterName, 'Read the OAuth client secret from stdin (first line)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
@@ -139,7 +147,7 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             break
         }
         'oauthctl;logout' {
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where credentials are kept [default: keyring]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where new credentials are kept [default: keyring]')
             [CompletionResult]::new('--local-only', '--local-only', [CompletionResultType]::ParameterName, 'Forget the credential without revoking it at the provider')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)')
@@ -152,7 +160,7 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             break
         }
         'oauthctl;push' {
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where credentials are kept [default: keyring]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where new credentials are kept [default: keyring]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace HTTP requests on stderr (secrets redacted)')
@@ -162,7 +170,7 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('blaxel', 'blaxel', [CompletionResultType]::ParameterValue, 'Create a Blaxel integration connection and an MCP server bound to it (safe to re-run)')
-            [CompletionResult]::new('airbyte', 'airbyte', [CompletionResultType]::ParameterValue, 'Create an Airbyte Gmail connector (an existing one is replaced only with --replace)')
+            [CompletionResult]::new('airbyte', 'airbyte', [CompletionResultType]::ParameterValue, 'Create an Airbyte connector (an existing one is replaced only with --replace)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -172,7 +180,7 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             [CompletionResult]::new('--function-name', '--function-name', [CompletionResultType]::ParameterName, 'MCP server name [default: the connection name]')
             [CompletionResult]::new('--integration', '--integration', [CompletionResultType]::ParameterName, 'Blaxel integration [default: from the provider: gmail, google-drive]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds --wait waits at most')
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where credentials are kept [default: keyring]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where new credentials are kept [default: keyring]')
             [CompletionResult]::new('--no-function', '--no-function', [CompletionResultType]::ParameterName, 'Create or update only the connection, no MCP server')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the MCP server is DEPLOYED (or FAILED)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the requests (secrets redacted) and send nothing')
@@ -189,7 +197,7 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
         'oauthctl;push;airbyte' {
             [CompletionResult]::new('--workspace-name', '--workspace-name', [CompletionResultType]::ParameterName, 'Airbyte workspace (sent as customer_name and workspace_name) [default: the account]')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Connector name [default: PROVIDER-ACCOUNT, e.g. gmail-alice-example-com]')
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where credentials are kept [default: keyring]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where new credentials are kept [default: keyring]')
             [CompletionResult]::new('--include-spam-and-trash', '--include-spam-and-trash', [CompletionResultType]::ParameterName, 'Also sync Spam and Trash')
             [CompletionResult]::new('--replace', '--replace', [CompletionResultType]::ParameterName, 'Delete an existing connector of that name in the workspace, then create the new one')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the requests (secrets redacted) and send nothing')
@@ -205,7 +213,7 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
         }
         'oauthctl;push;help' {
             [CompletionResult]::new('blaxel', 'blaxel', [CompletionResultType]::ParameterValue, 'Create a Blaxel integration connection and an MCP server bound to it (safe to re-run)')
-            [CompletionResult]::new('airbyte', 'airbyte', [CompletionResultType]::ParameterValue, 'Create an Airbyte Gmail connector (an existing one is replaced only with --replace)')
+            [CompletionResult]::new('airbyte', 'airbyte', [CompletionResultType]::ParameterValue, 'Create an Airbyte connector (an existing one is replaced only with --replace)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -219,7 +227,19 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             break
         }
         'oauthctl;providers' {
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where credentials are kept [default: keyring]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where new credentials are kept [default: keyring]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace HTTP requests on stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Trace HTTP requests on stderr (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only warnings and errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only warnings and errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'oauthctl;paths' {
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where new credentials are kept [default: keyring]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace HTTP requests on stderr (secrets redacted)')
@@ -231,7 +251,7 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             break
         }
         'oauthctl;completions' {
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where credentials are kept [default: keyring]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where new credentials are kept [default: keyring]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace HTTP requests on stderr (secrets redacted)')
@@ -252,6 +272,7 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Revoke a credential at the provider and forget it locally')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Hand a stored credential to a hosted agent platform (Blaxel, Airbyte)')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'Show the provider catalog (built-in and providers.toml)')
+            [CompletionResult]::new('paths', 'paths', [CompletionResultType]::ParameterValue, 'Show where oauthctl keeps its configuration and credentials')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -279,7 +300,7 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
         }
         'oauthctl;help;push' {
             [CompletionResult]::new('blaxel', 'blaxel', [CompletionResultType]::ParameterValue, 'Create a Blaxel integration connection and an MCP server bound to it (safe to re-run)')
-            [CompletionResult]::new('airbyte', 'airbyte', [CompletionResultType]::ParameterValue, 'Create an Airbyte Gmail connector (an existing one is replaced only with --replace)')
+            [CompletionResult]::new('airbyte', 'airbyte', [CompletionResultType]::ParameterValue, 'Create an Airbyte connector (an existing one is replaced only with --replace)')
             break
         }
         'oauthctl;help;push;blaxel' {
@@ -289,6 +310,9 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             break
         }
         'oauthctl;help;providers' {
+            break
+        }
+        'oauthctl;help;paths' {
             break
         }
         'oauthctl;help;completions' {

@@ -34,6 +34,9 @@ _oauthctl() {
             oauthctl,logout)
                 cmd="oauthctl__subcmd__logout"
                 ;;
+            oauthctl,paths)
+                cmd="oauthctl__subcmd__paths"
+                ;;
             oauthctl,providers)
                 cmd="oauthctl__subcmd__providers"
                 ;;
@@ -66,6 +69,9 @@ _oauthctl() {
                 ;;
             oauthctl__subcmd__help,logout)
                 cmd="oauthctl__subcmd__help__subcmd__logout"
+                ;;
+            oauthctl__subcmd__help,paths)
+                cmd="oauthctl__subcmd__help__subcmd__paths"
                 ;;
             oauthctl__subcmd__help,providers)
                 cmd="oauthctl__subcmd__help__subcmd__providers"
@@ -113,7 +119,7 @@ _oauthctl() {
 
     case "${cmd}" in
         oauthctl)
-            opts="-v -q -h -V --json --store --no-input --verbose --quiet --help --version connect status token refresh exec import logout push providers completions help"
+            opts="-v -q -h -V --json --store --no-input --verbose --quiet --help --version connect status token refresh exec import logout push providers paths completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -149,7 +155,7 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__connect)
-            opts="-v -q -h --account --client-id --client-secret-stdin --client-secrets-file --scope --port --redirect-uri --no-browser --timeout --paste --json --store --no-input --verbose --quiet --help"
+            opts="-v -q -h --account --client-id --client-secret-stdin --client-secrets-file --scope --param --port --redirect-uri --device --no-browser --timeout --paste --json --store --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -168,6 +174,10 @@ _oauthctl() {
                     return 0
                     ;;
                 --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -195,7 +205,7 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__exec)
-            opts="-v -q -h --env --min-valid --json --store --no-input --verbose --quiet --help"
+            opts="-v -q -h --env --min-valid --token --allow-stale --json --store --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -206,6 +216,10 @@ _oauthctl() {
                     return 0
                     ;;
                 --min-valid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -221,7 +235,7 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__help)
-            opts="connect status token refresh exec import logout push providers completions help"
+            opts="connect status token refresh exec import logout push providers paths completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -305,6 +319,20 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__help__subcmd__logout)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oauthctl__subcmd__help__subcmd__paths)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -417,7 +445,7 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__import)
-            opts="-v -q -h --account --refresh-token-stdin --scope --client-id --client-secret-stdin --client-secrets-file --json --store --no-input --verbose --quiet --help"
+            opts="-v -q -h --account --refresh-token-stdin --scope --param --client-id --client-secret-stdin --client-secrets-file --json --store --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -428,6 +456,10 @@ _oauthctl() {
                     return 0
                     ;;
                 --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -452,6 +484,24 @@ _oauthctl() {
             ;;
         oauthctl__subcmd__logout)
             opts="-v -q -h --local-only --json --store --no-input --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oauthctl__subcmd__paths)
+            opts="-v -q -h --json --store --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -665,13 +715,17 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__token)
-            opts="-v -q -h --min-valid --json --store --no-input --verbose --quiet --help"
+            opts="-v -q -h --min-valid --token --allow-stale --json --store --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --min-valid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -18,7 +18,7 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
     }
     var completions = [
         &'oauthctl'= {
-            cand --store 'Where credentials are kept [default: keyring]'
+            cand --store 'Where new credentials are kept [default: keyring]'
             cand --json 'Print machine-readable JSON on stdout'
             cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
             cand -v 'Trace HTTP requests on stderr (secrets redacted)'
@@ -38,19 +38,22 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
             cand logout 'Revoke a credential at the provider and forget it locally'
             cand push 'Hand a stored credential to a hosted agent platform (Blaxel, Airbyte)'
             cand providers 'Show the provider catalog (built-in and providers.toml)'
+            cand paths 'Show where oauthctl keeps its configuration and credentials'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'oauthctl;connect'= {
-            cand --account 'Account name to store under [default: the email the provider reports]'
+            cand --account 'Account name to store under [default: what the provider reports, e.g. the email]'
             cand --client-id 'OAuth client id [env: OAUTHCTL_CLIENT_ID]'
             cand --client-secrets-file 'Google''s downloaded client JSON (`installed` or `web`) holding client id and secret'
             cand --scope 'Extra scope to request (repeatable; space- or comma-separated lists work too)'
-            cand --port 'Loopback port for the callback; 0 picks a free one [default: 8080]'
+            cand --param 'A value for the provider''s URL template, e.g. tenant=contoso (repeatable)'
+            cand --port 'Loopback port for the callback; 0 picks a free one [default: the provider''s, else 8080]'
             cand --redirect-uri 'Exact redirect URI to send (a Web-type client, a tunnel); the listener stays on loopback'
-            cand --timeout 'Seconds to wait for the browser step'
-            cand --store 'Where credentials are kept [default: keyring]'
+            cand --timeout 'Seconds to wait for the browser step (or the device approval)'
+            cand --store 'Where new credentials are kept [default: keyring]'
             cand --client-secret-stdin 'Read the OAuth client secret from stdin (first line)'
+            cand --device 'Use the device authorization grant: approve on another device (SSH sessions, CI)'
             cand --no-browser 'Print the authorization URL but do not open a browser'
             cand --paste 'Accept the redirected URL pasted on stdin even when stdin is not a terminal'
             cand --json 'Print machine-readable JSON on stdout'
@@ -63,7 +66,7 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'oauthctl;status'= {
-            cand --store 'Where credentials are kept [default: keyring]'
+            cand --store 'Where new credentials are kept [default: keyring]'
             cand --json 'Print machine-readable JSON on stdout'
             cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
             cand -v 'Trace HTTP requests on stderr (secrets redacted)'
@@ -75,7 +78,9 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
         }
         &'oauthctl;token'= {
             cand --min-valid 'Refresh first when the token expires within this many seconds'
-            cand --store 'Where credentials are kept [default: keyring]'
+            cand --token 'Which token, for providers that issue several (Slack: user, bot)'
+            cand --store 'Where new credentials are kept [default: keyring]'
+            cand --allow-stale 'Hand out the stored token even when the account needs re-authorization'
             cand --json 'Print machine-readable JSON on stdout'
             cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
             cand -v 'Trace HTTP requests on stderr (secrets redacted)'
@@ -87,7 +92,7 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
         }
         &'oauthctl;refresh'= {
             cand --min-valid 'Refresh tokens that expire within this many seconds'
-            cand --store 'Where credentials are kept [default: keyring]'
+            cand --store 'Where new credentials are kept [default: keyring]'
             cand --force 'Refresh even when the token is still valid'
             cand --json 'Print machine-readable JSON on stdout'
             cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
@@ -101,7 +106,9 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
         &'oauthctl;exec'= {
             cand --env 'Environment variable that receives the access token'
             cand --min-valid 'The token handed over stays valid for at least this many seconds'
-            cand --store 'Where credentials are kept [default: keyring]'
+            cand --token 'Which token, for providers that issue several (Slack: user, bot)'
+            cand --store 'Where new credentials are kept [default: keyring]'
+            cand --allow-stale 'Hand over the stored token even when the account needs re-authorization'
             cand --json 'Print machine-readable JSON on stdout'
             cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
             cand -v 'Trace HTTP requests on stderr (secrets redacted)'
@@ -112,11 +119,12 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'oauthctl;import'= {
-            cand --account 'Account name to store under [default: the email the provider reports]'
+            cand --account 'Account name to store under [default: what the provider reports]'
             cand --scope 'Scopes the refresh token was granted, when the provider does not say (repeatable)'
+            cand --param 'A value for the provider''s URL template, e.g. tenant=contoso (repeatable)'
             cand --client-id 'OAuth client id [env: OAUTHCTL_CLIENT_ID]'
             cand --client-secrets-file 'Google''s downloaded client JSON (`installed` or `web`) holding client id and secret'
-            cand --store 'Where credentials are kept [default: keyring]'
+            cand --store 'Where new credentials are kept [default: keyring]'
             cand --refresh-token-stdin 'Read the refresh token from stdin (first line)'
             cand --client-secret-stdin 'Read the OAuth client secret from stdin (first line)'
             cand --json 'Print machine-readable JSON on stdout'
@@ -129,7 +137,7 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'oauthctl;logout'= {
-            cand --store 'Where credentials are kept [default: keyring]'
+            cand --store 'Where new credentials are kept [default: keyring]'
             cand --local-only 'Forget the credential without revoking it at the provider'
             cand --json 'Print machine-readable JSON on stdout'
             cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
@@ -141,7 +149,7 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'oauthctl;push'= {
-            cand --store 'Where credentials are kept [default: keyring]'
+            cand --store 'Where new credentials are kept [default: keyring]'
             cand --json 'Print machine-readable JSON on stdout'
             cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
             cand -v 'Trace HTTP requests on stderr (secrets redacted)'
@@ -151,7 +159,7 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand blaxel 'Create a Blaxel integration connection and an MCP server bound to it (safe to re-run)'
-            cand airbyte 'Create an Airbyte Gmail connector (an existing one is replaced only with --replace)'
+            cand airbyte 'Create an Airbyte connector (an existing one is replaced only with --replace)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'oauthctl;push;blaxel'= {
@@ -160,7 +168,7 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
             cand --function-name 'MCP server name [default: the connection name]'
             cand --integration 'Blaxel integration [default: from the provider: gmail, google-drive]'
             cand --timeout 'Seconds --wait waits at most'
-            cand --store 'Where credentials are kept [default: keyring]'
+            cand --store 'Where new credentials are kept [default: keyring]'
             cand --no-function 'Create or update only the connection, no MCP server'
             cand --wait 'Wait until the MCP server is DEPLOYED (or FAILED)'
             cand --dry-run 'Print the requests (secrets redacted) and send nothing'
@@ -176,7 +184,7 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
         &'oauthctl;push;airbyte'= {
             cand --workspace-name 'Airbyte workspace (sent as customer_name and workspace_name) [default: the account]'
             cand --name 'Connector name [default: PROVIDER-ACCOUNT, e.g. gmail-alice-example-com]'
-            cand --store 'Where credentials are kept [default: keyring]'
+            cand --store 'Where new credentials are kept [default: keyring]'
             cand --include-spam-and-trash 'Also sync Spam and Trash'
             cand --replace 'Delete an existing connector of that name in the workspace, then create the new one'
             cand --dry-run 'Print the requests (secrets redacted) and send nothing'
@@ -191,7 +199,7 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
         }
         &'oauthctl;push;help'= {
             cand blaxel 'Create a Blaxel integration connection and an MCP server bound to it (safe to re-run)'
-            cand airbyte 'Create an Airbyte Gmail connector (an existing one is replaced only with --replace)'
+            cand airbyte 'Create an Airbyte connector (an existing one is replaced only with --replace)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'oauthctl;push;help;blaxel'= {
@@ -201,7 +209,18 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
         &'oauthctl;push;help;help'= {
         }
         &'oauthctl;providers'= {
-            cand --store 'Where credentials are kept [default: keyring]'
+            cand --store 'Where new credentials are kept [default: keyring]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+            cand -v 'Trace HTTP requests on stderr (secrets redacted)'
+            cand --verbose 'Trace HTTP requests on stderr (secrets redacted)'
+            cand -q 'Print only warnings and errors on stderr'
+            cand --quiet 'Print only warnings and errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oauthctl;paths'= {
+            cand --store 'Where new credentials are kept [default: keyring]'
             cand --json 'Print machine-readable JSON on stdout'
             cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
             cand -v 'Trace HTTP requests on stderr (secrets redacted)'
@@ -212,7 +231,7 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'oauthctl;completions'= {
-            cand --store 'Where credentials are kept [default: keyring]'
+            cand --store 'Where new credentials are kept [default: keyring]'
             cand --json 'Print machine-readable JSON on stdout'
             cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
             cand -v 'Trace HTTP requests on stderr (secrets redacted)'
@@ -232,6 +251,7 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
             cand logout 'Revoke a credential at the provider and forget it locally'
             cand push 'Hand a stored credential to a hosted agent platform (Blaxel, Airbyte)'
             cand providers 'Show the provider catalog (built-in and providers.toml)'
+            cand paths 'Show where oauthctl keeps its configuration and credentials'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -251,13 +271,15 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
         }
         &'oauthctl;help;push'= {
             cand blaxel 'Create a Blaxel integration connection and an MCP server bound to it (safe to re-run)'
-            cand airbyte 'Create an Airbyte Gmail connector (an existing one is replaced only with --replace)'
+            cand airbyte 'Create an Airbyte connector (an existing one is replaced only with --replace)'
         }
         &'oauthctl;help;push;blaxel'= {
         }
         &'oauthctl;help;push;airbyte'= {
         }
         &'oauthctl;help;providers'= {
+        }
+        &'oauthctl;help;paths'= {
         }
         &'oauthctl;help;completions'= {
         }

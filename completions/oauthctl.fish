@@ -24,8 +24,8 @@ function __fish_oauthctl_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c oauthctl -n "__fish_oauthctl_needs_command" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
-file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_needs_command" -l store -d 'Where new credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'0600 JSON files in the config directory'"
 complete -c oauthctl -n "__fish_oauthctl_needs_command" -l json -d 'Print machine-readable JSON on stdout'
 complete -c oauthctl -n "__fish_oauthctl_needs_command" -l no-input -d 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
 complete -c oauthctl -n "__fish_oauthctl_needs_command" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
@@ -41,18 +41,21 @@ complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "import" -d 'Store
 complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "logout" -d 'Revoke a credential at the provider and forget it locally'
 complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "push" -d 'Hand a stored credential to a hosted agent platform (Blaxel, Airbyte)'
 complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "providers" -d 'Show the provider catalog (built-in and providers.toml)'
+complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "paths" -d 'Show where oauthctl keeps its configuration and credentials'
 complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l account -d 'Account name to store under [default: the email the provider reports]' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l account -d 'Account name to store under [default: what the provider reports, e.g. the email]' -r
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l client-id -d 'OAuth client id [env: OAUTHCTL_CLIENT_ID]' -r
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l client-secrets-file -d 'Google\'s downloaded client JSON (`installed` or `web`) holding client id and secret' -r -F
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l scope -d 'Extra scope to request (repeatable; space- or comma-separated lists work too)' -r
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l port -d 'Loopback port for the callback; 0 picks a free one [default: 8080]' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l param -d 'A value for the provider\'s URL template, e.g. tenant=contoso (repeatable)' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l port -d 'Loopback port for the callback; 0 picks a free one [default: the provider\'s, else 8080]' -r
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l redirect-uri -d 'Exact redirect URI to send (a Web-type client, a tunnel); the listener stays on loopback' -r
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l timeout -d 'Seconds to wait for the browser step' -r
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
-file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l timeout -d 'Seconds to wait for the browser step (or the device approval)' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l store -d 'Where new credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'0600 JSON files in the config directory'"
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l client-secret-stdin -d 'Read the OAuth client secret from stdin (first line)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l device -d 'Use the device authorization grant: approve on another device (SSH sessions, CI)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l no-browser -d 'Print the authorization URL but do not open a browser'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l paste -d 'Accept the redirected URL pasted on stdin even when stdin is not a terminal'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l json -d 'Print machine-readable JSON on stdout'
@@ -60,24 +63,26 @@ complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l no-input -
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -s q -l quiet -d 'Print only warnings and errors on stderr'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand status" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
-file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand status" -l store -d 'Where new credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'0600 JSON files in the config directory'"
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand status" -l json -d 'Print machine-readable JSON on stdout'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand status" -l no-input -d 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand status" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand status" -s q -l quiet -d 'Print only warnings and errors on stderr'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand token" -l min-valid -d 'Refresh first when the token expires within this many seconds' -r
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand token" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
-file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand token" -l token -d 'Which token, for providers that issue several (Slack: user, bot)' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand token" -l store -d 'Where new credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'0600 JSON files in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand token" -l allow-stale -d 'Hand out the stored token even when the account needs re-authorization'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand token" -l json -d 'Print machine-readable JSON on stdout'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand token" -l no-input -d 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand token" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand token" -s q -l quiet -d 'Print only warnings and errors on stderr'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand refresh" -l min-valid -d 'Refresh tokens that expire within this many seconds' -r
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand refresh" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
-file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand refresh" -l store -d 'Where new credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'0600 JSON files in the config directory'"
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand refresh" -l force -d 'Refresh even when the token is still valid'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand refresh" -l json -d 'Print machine-readable JSON on stdout'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand refresh" -l no-input -d 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
@@ -86,19 +91,22 @@ complete -c oauthctl -n "__fish_oauthctl_using_subcommand refresh" -s q -l quiet
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand refresh" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand exec" -l env -d 'Environment variable that receives the access token' -r
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand exec" -l min-valid -d 'The token handed over stays valid for at least this many seconds' -r
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand exec" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
-file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand exec" -l token -d 'Which token, for providers that issue several (Slack: user, bot)' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand exec" -l store -d 'Where new credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'0600 JSON files in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand exec" -l allow-stale -d 'Hand over the stored token even when the account needs re-authorization'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand exec" -l json -d 'Print machine-readable JSON on stdout'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand exec" -l no-input -d 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand exec" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand exec" -s q -l quiet -d 'Print only warnings and errors on stderr'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -l account -d 'Account name to store under [default: the email the provider reports]' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -l account -d 'Account name to store under [default: what the provider reports]' -r
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -l scope -d 'Scopes the refresh token was granted, when the provider does not say (repeatable)' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -l param -d 'A value for the provider\'s URL template, e.g. tenant=contoso (repeatable)' -r
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -l client-id -d 'OAuth client id [env: OAUTHCTL_CLIENT_ID]' -r
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -l client-secrets-file -d 'Google\'s downloaded client JSON (`installed` or `web`) holding client id and secret' -r -F
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
-file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -l store -d 'Where new credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'0600 JSON files in the config directory'"
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -l refresh-token-stdin -d 'Read the refresh token from stdin (first line)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -l client-secret-stdin -d 'Read the OAuth client secret from stdin (first line)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -l json -d 'Print machine-readable JSON on stdout'
@@ -106,31 +114,31 @@ complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -l no-input -d
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -s q -l quiet -d 'Print only warnings and errors on stderr'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand logout" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
-file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand logout" -l store -d 'Where new credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'0600 JSON files in the config directory'"
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand logout" -l local-only -d 'Forget the credential without revoking it at the provider'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand logout" -l json -d 'Print machine-readable JSON on stdout'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand logout" -l no-input -d 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand logout" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand logout" -s q -l quiet -d 'Print only warnings and errors on stderr'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and not __fish_seen_subcommand_from blaxel airbyte help" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
-file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and not __fish_seen_subcommand_from blaxel airbyte help" -l store -d 'Where new credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'0600 JSON files in the config directory'"
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and not __fish_seen_subcommand_from blaxel airbyte help" -l json -d 'Print machine-readable JSON on stdout'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and not __fish_seen_subcommand_from blaxel airbyte help" -l no-input -d 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and not __fish_seen_subcommand_from blaxel airbyte help" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and not __fish_seen_subcommand_from blaxel airbyte help" -s q -l quiet -d 'Print only warnings and errors on stderr'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and not __fish_seen_subcommand_from blaxel airbyte help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and not __fish_seen_subcommand_from blaxel airbyte help" -f -a "blaxel" -d 'Create a Blaxel integration connection and an MCP server bound to it (safe to re-run)'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and not __fish_seen_subcommand_from blaxel airbyte help" -f -a "airbyte" -d 'Create an Airbyte Gmail connector (an existing one is replaced only with --replace)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and not __fish_seen_subcommand_from blaxel airbyte help" -f -a "airbyte" -d 'Create an Airbyte connector (an existing one is replaced only with --replace)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and not __fish_seen_subcommand_from blaxel airbyte help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from blaxel" -l workspace -d 'Blaxel workspace [default: BL_WORKSPACE, else the Blaxel CLI\'s current workspace]' -r
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from blaxel" -l connection-name -d 'Integration connection name [default: PROVIDER-ACCOUNT, e.g. gmail-alice-example-com]' -r
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from blaxel" -l function-name -d 'MCP server name [default: the connection name]' -r
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from blaxel" -l integration -d 'Blaxel integration [default: from the provider: gmail, google-drive]' -r
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from blaxel" -l timeout -d 'Seconds --wait waits at most' -r
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from blaxel" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
-file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from blaxel" -l store -d 'Where new credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'0600 JSON files in the config directory'"
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from blaxel" -l no-function -d 'Create or update only the connection, no MCP server'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from blaxel" -l wait -d 'Wait until the MCP server is DEPLOYED (or FAILED)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from blaxel" -l dry-run -d 'Print the requests (secrets redacted) and send nothing'
@@ -141,8 +149,8 @@ complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from blaxel" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from airbyte" -l workspace-name -d 'Airbyte workspace (sent as customer_name and workspace_name) [default: the account]' -r
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from airbyte" -l name -d 'Connector name [default: PROVIDER-ACCOUNT, e.g. gmail-alice-example-com]' -r
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from airbyte" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
-file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from airbyte" -l store -d 'Where new credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'0600 JSON files in the config directory'"
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from airbyte" -l include-spam-and-trash -d 'Also sync Spam and Trash'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from airbyte" -l replace -d 'Delete an existing connector of that name in the workspace, then create the new one'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from airbyte" -l dry-run -d 'Print the requests (secrets redacted) and send nothing'
@@ -152,32 +160,40 @@ complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from airbyte" -s q -l quiet -d 'Print only warnings and errors on stderr'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from airbyte" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from help" -f -a "blaxel" -d 'Create a Blaxel integration connection and an MCP server bound to it (safe to re-run)'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from help" -f -a "airbyte" -d 'Create an Airbyte Gmail connector (an existing one is replaced only with --replace)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from help" -f -a "airbyte" -d 'Create an Airbyte connector (an existing one is replaced only with --replace)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand push; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand providers" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
-file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand providers" -l store -d 'Where new credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'0600 JSON files in the config directory'"
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand providers" -l json -d 'Print machine-readable JSON on stdout'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand providers" -l no-input -d 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand providers" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand providers" -s q -l quiet -d 'Print only warnings and errors on stderr'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand providers" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand completions" -l store -d 'Where credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
-file\t'One 0600 JSON file in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand paths" -l store -d 'Where new credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'0600 JSON files in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand paths" -l json -d 'Print machine-readable JSON on stdout'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand paths" -l no-input -d 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand paths" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand paths" -s q -l quiet -d 'Print only warnings and errors on stderr'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand paths" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand completions" -l store -d 'Where new credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'0600 JSON files in the config directory'"
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand completions" -l json -d 'Print machine-readable JSON on stdout'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand completions" -l no-input -d 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand completions" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand completions" -s q -l quiet -d 'Print only warnings and errors on stderr'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers completions help" -f -a "connect" -d 'Sign in at a provider in the browser and store the credential'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers completions help" -f -a "status" -d 'List accounts, scopes, expiry and store (reads no secrets)'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers completions help" -f -a "token" -d 'Print a valid access token (refreshed first when it expires soon)'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers completions help" -f -a "refresh" -d 'Refresh one credential, or every one that needs it'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers completions help" -f -a "exec" -d 'Run a command with a fresh access token in its environment'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers completions help" -f -a "import" -d 'Store a refresh token you already hold (read from stdin), validated by one refresh'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers completions help" -f -a "logout" -d 'Revoke a credential at the provider and forget it locally'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers completions help" -f -a "push" -d 'Hand a stored credential to a hosted agent platform (Blaxel, Airbyte)'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers completions help" -f -a "providers" -d 'Show the provider catalog (built-in and providers.toml)'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers paths completions help" -f -a "connect" -d 'Sign in at a provider in the browser and store the credential'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers paths completions help" -f -a "status" -d 'List accounts, scopes, expiry and store (reads no secrets)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers paths completions help" -f -a "token" -d 'Print a valid access token (refreshed first when it expires soon)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers paths completions help" -f -a "refresh" -d 'Refresh one credential, or every one that needs it'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers paths completions help" -f -a "exec" -d 'Run a command with a fresh access token in its environment'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers paths completions help" -f -a "import" -d 'Store a refresh token you already hold (read from stdin), validated by one refresh'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers paths completions help" -f -a "logout" -d 'Revoke a credential at the provider and forget it locally'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers paths completions help" -f -a "push" -d 'Hand a stored credential to a hosted agent platform (Blaxel, Airbyte)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers paths completions help" -f -a "providers" -d 'Show the provider catalog (built-in and providers.toml)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers paths completions help" -f -a "paths" -d 'Show where oauthctl keeps its configuration and credentials'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers paths completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and not __fish_seen_subcommand_from connect status token refresh exec import logout push providers paths completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and __fish_seen_subcommand_from push" -f -a "blaxel" -d 'Create a Blaxel integration connection and an MCP server bound to it (safe to re-run)'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and __fish_seen_subcommand_from push" -f -a "airbyte" -d 'Create an Airbyte Gmail connector (an existing one is replaced only with --replace)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand help; and __fish_seen_subcommand_from push" -f -a "airbyte" -d 'Create an Airbyte connector (an existing one is replaced only with --replace)'

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::store::StoreKind;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "oauthctl",
@@ -13,9 +15,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     long_about = "Connect accounts at OAuth providers to the programs that need them.\n\n\
         `oauthctl connect gmail` runs the browser sign-in on a loopback callback (PKCE), keeps the \
         credential in the OS keyring, and later commands hand fresh tokens to scripts.",
-    after_help = "TARGET is PROVIDER[:ACCOUNT]; PROVIDER alone names its only account.\n\
-        Exit codes: 0 ok, 1 other, 2 usage, 3 no such provider/account, 4 re-authorization needed, \
-        5 browser timeout, 6 denied, 7 remote service failed, 8 credential store unavailable, 130 interrupted."
+    after_help = crate::error::exit_codes_help()
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -29,9 +29,9 @@ pub struct Global {
     /// Print machine-readable JSON on stdout
     #[arg(long, global = true)]
     pub json: bool,
-    /// Where credentials are kept [default: keyring]
+    /// Where new credentials are kept [default: keyring]
     #[arg(long, global = true, env = "OAUTHCTL_STORE", value_name = "STORE")]
-    pub store: Option<StoreKind>,
+    pub store: Option<StoreArg>,
     /// Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)
     #[arg(long, global = true)]
     pub no_input: bool,
@@ -43,20 +43,19 @@ pub struct Global {
     pub quiet: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StoreKind {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoreArg {
     /// The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)
     Keyring,
-    /// One 0600 JSON file in the config directory
+    /// 0600 JSON files in the config directory
     File,
 }
 
-impl StoreKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StoreKind::Keyring => "keyring",
-            StoreKind::File => "file",
+impl From<StoreArg> for StoreKind {
+    fn from(s: StoreArg) -> Self {
+        match s {
+            StoreArg::Keyring => StoreKind::Keyring,
+            StoreArg::File => StoreKind::File,
         }
     }
 }
@@ -64,26 +63,66 @@ impl StoreKind {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Sign in at a provider in the browser and store the credential
+    #[command(alias = "login", after_help = CONNECT_HELP)]
     Connect(ConnectArgs),
     /// List accounts, scopes, expiry and store (reads no secrets)
+    #[command(after_help = "Examples:\n  oauthctl status\n  oauthctl status gmail --json")]
     Status(StatusArgs),
     /// Print a valid access token (refreshed first when it expires soon)
+    #[command(after_help = TOKEN_HELP)]
     Token(TokenArgs),
     /// Refresh one credential, or every one that needs it
+    #[command(after_help = "Examples:\n  oauthctl refresh\n  oauthctl refresh gmail --force\n  \
+        */30 * * * * OAUTHCTL_STORE=file /usr/local/bin/oauthctl -q refresh    (cron: absolute path, a store cron can reach)")]
     Refresh(RefreshArgs),
     /// Run a command with a fresh access token in its environment
+    #[command(after_help = EXEC_HELP)]
     Exec(ExecArgs),
     /// Store a refresh token you already hold (read from stdin), validated by one refresh
+    #[command(
+        after_help = "Examples:\n  printf '%s\\n' \"$REFRESH_TOKEN\" | oauthctl import gmail --refresh-token-stdin\n\n\
+        Environment: OAUTHCTL_CLIENT_ID, OAUTHCTL_CLIENT_SECRET (stdin carries only the refresh token)."
+    )]
     Import(ImportArgs),
     /// Revoke a credential at the provider and forget it locally
+    #[command(after_help = "Examples:\n  oauthctl logout gmail:you@example.com\n  oauthctl logout gmail --local-only")]
     Logout(LogoutArgs),
     /// Hand a stored credential to a hosted agent platform (Blaxel, Airbyte)
     Push(PushArgs),
     /// Show the provider catalog (built-in and providers.toml)
+    #[command(after_help = "Examples:\n  oauthctl providers\n  oauthctl providers slack\n  oauthctl providers --json")]
     Providers(ProvidersArgs),
+    /// Show where oauthctl keeps its configuration and credentials
+    #[command(after_help = "Environment: OAUTHCTL_CONFIG_DIR moves the directory.")]
+    Paths,
     /// Print a shell completion script
     Completions(CompletionsArgs),
 }
+
+const CONNECT_HELP: &str = "Examples:
+  oauthctl connect gmail --client-secrets-file ~/Downloads/client_secret.json
+  oauthctl connect gmail --client-id ID        # secret from OAUTHCTL_CLIENT_SECRET, stdin or a prompt
+  oauthctl connect microsoft --param tenant=contoso.onmicrosoft.com
+  oauthctl connect github --device             # no browser here: approve on another device
+  oauthctl connect gmail --no-browser          # open the printed URL elsewhere, paste the redirect back
+
+Environment: OAUTHCTL_CLIENT_ID, OAUTHCTL_CLIENT_SECRET (never pass a secret as a flag), BROWSER,
+OAUTHCTL_STORE, OAUTHCTL_CONFIG_DIR, OAUTHCTL_HTTP_TIMEOUT, HTTPS_PROXY, NO_PROXY.";
+
+const TOKEN_HELP: &str = "Examples:
+  TOKEN=$(oauthctl token gmail)
+  oauthctl token gmail | curl -H @- …           (see the README: keep tokens out of argv)
+  oauthctl token slack --token bot
+  oauthctl token gmail --json
+
+Environment: OAUTHCTL_CONFIG_DIR, OAUTHCTL_HTTP_TIMEOUT, OAUTHCTL_KEYRING_TIMEOUT.";
+
+const EXEC_HELP: &str = "Examples:
+  oauthctl exec gmail -- python agent.py        # token in $OAUTHCTL_ACCESS_TOKEN
+  oauthctl exec gmail --env GMAIL_TOKEN --min-valid 3600 -- ./long-job.sh
+
+The child also gets each extra the provider answered as OAUTHCTL_<NAME> (e.g. OAUTHCTL_INSTANCE_URL),
+and none of oauthctl's own secrets (OAUTHCTL_CLIENT_SECRET is removed from its environment).";
 
 #[derive(Debug, Args)]
 pub struct ClientArgs {
@@ -102,7 +141,7 @@ pub struct ClientArgs {
 pub struct ConnectArgs {
     /// Provider name from `oauthctl providers`
     pub provider: String,
-    /// Account name to store under [default: the email the provider reports]
+    /// Account name to store under [default: what the provider reports, e.g. the email]
     #[arg(long, value_name = "NAME")]
     pub account: Option<String>,
     #[command(flatten)]
@@ -110,18 +149,24 @@ pub struct ConnectArgs {
     /// Extra scope to request (repeatable; space- or comma-separated lists work too)
     #[arg(long = "scope", value_name = "SCOPE")]
     pub scopes: Vec<String>,
-    /// Loopback port for the callback; 0 picks a free one [default: 8080]
+    /// A value for the provider's URL template, e.g. tenant=contoso (repeatable)
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    pub params: Vec<String>,
+    /// Loopback port for the callback; 0 picks a free one [default: the provider's, else 8080]
     #[arg(long, value_name = "N")]
     pub port: Option<u16>,
     /// Exact redirect URI to send (a Web-type client, a tunnel); the listener stays on loopback
     #[arg(long, value_name = "URI")]
     pub redirect_uri: Option<String>,
+    /// Use the device authorization grant: approve on another device (SSH sessions, CI)
+    #[arg(long, conflicts_with_all = ["port", "redirect_uri", "paste", "no_browser"])]
+    pub device: bool,
     /// Print the authorization URL but do not open a browser
     #[arg(long)]
     pub no_browser: bool,
-    /// Seconds to wait for the browser step
-    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
-    pub timeout: u64,
+    /// Seconds to wait for the browser step (or the device approval)
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
     /// Accept the redirected URL pasted on stdin even when stdin is not a terminal
     #[arg(long)]
     pub paste: bool,
@@ -140,6 +185,12 @@ pub struct TokenArgs {
     /// Refresh first when the token expires within this many seconds
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub min_valid: u64,
+    /// Which token, for providers that issue several (Slack: user, bot)
+    #[arg(long, value_name = "NAME")]
+    pub token: Option<String>,
+    /// Hand out the stored token even when the account needs re-authorization
+    #[arg(long)]
+    pub allow_stale: bool,
 }
 
 #[derive(Debug, Args)]
@@ -164,6 +215,12 @@ pub struct ExecArgs {
     /// The token handed over stays valid for at least this many seconds
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub min_valid: u64,
+    /// Which token, for providers that issue several (Slack: user, bot)
+    #[arg(long, value_name = "NAME")]
+    pub token: Option<String>,
+    /// Hand over the stored token even when the account needs re-authorization
+    #[arg(long)]
+    pub allow_stale: bool,
     /// The command and its arguments (after `--`)
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<std::ffi::OsString>,
@@ -173,7 +230,7 @@ pub struct ExecArgs {
 pub struct ImportArgs {
     /// Provider name from `oauthctl providers`
     pub provider: String,
-    /// Account name to store under [default: the email the provider reports]
+    /// Account name to store under [default: what the provider reports]
     #[arg(long, value_name = "NAME")]
     pub account: Option<String>,
     /// Read the refresh token from stdin (first line)
@@ -182,6 +239,9 @@ pub struct ImportArgs {
     /// Scopes the refresh token was granted, when the provider does not say (repeatable)
     #[arg(long = "scope", value_name = "SCOPE")]
     pub scopes: Vec<String>,
+    /// A value for the provider's URL template, e.g. tenant=contoso (repeatable)
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    pub params: Vec<String>,
     #[command(flatten)]
     pub client: ClientArgs,
 }
@@ -207,7 +267,7 @@ pub enum PushTarget {
     #[command(after_help = "Credentials: BL_API_KEY, else BL_CLIENT_CREDENTIALS, else the Blaxel CLI's login \
         (~/.blaxel/config.yaml). Base URL: BL_API_URL, else BL_ENV (prod, dev).")]
     Blaxel(BlaxelArgs),
-    /// Create an Airbyte Gmail connector (an existing one is replaced only with --replace)
+    /// Create an Airbyte connector (an existing one is replaced only with --replace)
     #[command(after_help = "Credentials: AIRBYTE_CLIENT_ID and AIRBYTE_CLIENT_SECRET (an Airbyte application); \
         optional AIRBYTE_ORGANIZATION_ID, AIRBYTE_API_URL.")]
     Airbyte(AirbyteArgs),
@@ -245,7 +305,7 @@ pub struct BlaxelArgs {
 
 #[derive(Debug, Args)]
 pub struct AirbyteArgs {
-    /// PROVIDER[:ACCOUNT] of a gmail account; the only gmail account when omitted
+    /// PROVIDER[:ACCOUNT]; the only account Airbyte takes when omitted
     pub target: Option<String>,
     /// Airbyte workspace (sent as customer_name and workspace_name) [default: the account]
     #[arg(long, value_name = "NAME")]
@@ -266,7 +326,7 @@ pub struct AirbyteArgs {
 
 #[derive(Debug, Args)]
 pub struct ProvidersArgs {
-    /// Show one provider in full
+    /// Show one provider in full, with its setup notes
     pub name: Option<String>,
 }
 
@@ -274,6 +334,17 @@ pub struct ProvidersArgs {
 pub struct CompletionsArgs {
     /// Shell to generate for
     pub shell: clap_complete::Shell,
+}
+
+/// `KEY=VALUE` pairs of a repeatable flag.
+pub fn key_values(flag: &str, items: &[String]) -> crate::error::Result<std::collections::BTreeMap<String, String>> {
+    items
+        .iter()
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+            _ => Err(crate::error::Error::usage(format!("{flag} {kv:?} is not KEY=VALUE"))),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -284,5 +355,21 @@ mod tests {
     #[test]
     fn command_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_lists_every_exit_code_of_the_table() {
+        let help = Cli::command().render_long_help().to_string();
+        let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        for (code, meaning) in crate::error::EXIT_CODES {
+            assert!(help.contains(&format!("{code} {meaning}")), "--help lacks {code} {meaning}:\n{help}");
+        }
+    }
+
+    #[test]
+    fn key_values_need_an_equals_sign() {
+        let kv = key_values("--param", &["tenant=a=b".into()]).unwrap();
+        assert_eq!(kv["tenant"], "a=b");
+        assert!(key_values("--param", &["tenant".into()]).is_err());
     }
 }

@@ -1,162 +1,204 @@
 //! Where output goes: data on stdout (a token, or one JSON document with `--json`), everything
-//! else on stderr. Also the redaction used by the HTTP trace.
+//! else on stderr. A [`Ui`] owns both streams, so a test can run a command in-process and read
+//! what it printed. Text bound for the terminal passes through [`sanitize`] once, here: control
+//! characters from the network (a provider's error text, a forged request's path) never reach
+//! the terminal raw.
 
 use std::io::{IsTerminal, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
-static VERBOSE: AtomicBool = AtomicBool::new(false);
+use crate::env::Env;
+use crate::error::{Error, Result};
 
-/// How this run talks to the person at the terminal.
-#[derive(Debug, Clone)]
-pub struct Ui {
+/// The global flags that shape output.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
     pub json: bool,
     pub quiet: bool,
+    pub verbose: bool,
+    pub no_input: bool,
+}
+
+type Stream = Mutex<Box<dyn Write + Send>>;
+
+struct Inner {
+    opts: Options,
     /// A person can answer prompts: stdin is a terminal and `--no-input` was not given.
-    pub interactive: bool,
-    /// stdin is a terminal (a pasted redirect URL can be read from it).
-    pub stdin_tty: bool,
-    /// stderr is a terminal (countdowns and spinners are drawn).
-    pub stderr_tty: bool,
-    pub color: bool,
+    interactive: bool,
+    stdin_tty: bool,
+    stderr_tty: bool,
+    color: bool,
+    out: Stream,
+    err: Stream,
+}
+
+/// How this run talks to the person and to the script that called it. Cheap to clone: clones
+/// share the streams.
+#[derive(Clone)]
+pub struct Ui(Arc<Inner>);
+
+/// What a captured [`Ui`] printed.
+#[derive(Clone, Default)]
+pub struct Captured {
+    out: Arc<Mutex<Vec<u8>>>,
+    err: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Captured {
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.out.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+    }
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.err.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+    }
+}
+
+struct Shared(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 impl Ui {
-    pub fn new(json: bool, quiet: bool, verbose: bool, no_input: bool) -> Self {
-        VERBOSE.store(verbose, Ordering::Relaxed);
+    /// The real terminal: stdout and stderr of the process.
+    pub fn terminal(opts: Options, env: &Env) -> Self {
         let stdin_tty = std::io::stdin().is_terminal();
         let stderr_tty = std::io::stderr().is_terminal();
-        let color = stderr_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        Ui { json, quiet, interactive: stdin_tty && !no_input, stdin_tty, stderr_tty, color }
+        let color = stderr_tty && env.raw("NO_COLOR").is_none();
+        Ui(Arc::new(Inner {
+            opts,
+            interactive: stdin_tty && !opts.no_input,
+            stdin_tty,
+            stderr_tty,
+            color,
+            out: Mutex::new(Box::new(std::io::stdout())),
+            err: Mutex::new(Box::new(std::io::stderr())),
+        }))
+    }
+
+    /// No terminal anywhere; what is printed is kept for the caller (tests).
+    pub fn captured(opts: Options) -> (Self, Captured) {
+        let cap = Captured::default();
+        let ui = Ui(Arc::new(Inner {
+            opts,
+            interactive: false,
+            stdin_tty: false,
+            stderr_tty: false,
+            color: false,
+            out: Mutex::new(Box::new(Shared(cap.out.clone()))),
+            err: Mutex::new(Box::new(Shared(cap.err.clone()))),
+        }));
+        (ui, cap)
+    }
+
+    pub fn json(&self) -> bool {
+        self.0.opts.json
+    }
+    pub fn quiet(&self) -> bool {
+        self.0.opts.quiet
+    }
+    pub fn verbose(&self) -> bool {
+        self.0.opts.verbose
+    }
+    pub fn interactive(&self) -> bool {
+        self.0.interactive
+    }
+    pub fn stdin_tty(&self) -> bool {
+        self.0.stdin_tty
+    }
+    /// Countdowns and spinners are drawn only on a terminal.
+    pub fn stderr_tty(&self) -> bool {
+        self.0.stderr_tty
+    }
+
+    fn write_err(&self, text: &str) {
+        let mut err = self.0.err.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = err.write_all(text.as_bytes());
+        let _ = err.flush();
     }
 
     /// Progress and summaries (suppressed by `-q`).
     pub fn info(&self, msg: impl AsRef<str>) {
-        if !self.quiet {
-            eprintln!("{}", msg.as_ref());
+        if !self.quiet() {
+            self.write_err(&format!("{}\n", sanitize(msg.as_ref())));
         }
     }
 
     /// Something the person should act on; shown even with `-q`.
     pub fn warn(&self, msg: impl AsRef<str>) {
-        let prefix = self.paint("warning:", "33");
-        eprintln!("{prefix} {}", msg.as_ref());
+        self.write_err(&format!("{} {}\n", self.paint("warning:", "33"), sanitize(msg.as_ref())));
+    }
+
+    /// The one report of a failed command.
+    pub fn error(&self, e: &Error) {
+        let mut text = format!("{} {}\n", self.paint("error:", "1;31"), sanitize(&e.message));
+        if let Some(hint) = &e.hint {
+            text.push_str(&format!("{} {}\n", self.paint("hint:", "36"), sanitize(hint)));
+        }
+        self.write_err(&text);
+    }
+
+    /// Text clap made for a bad command line (already formatted, maybe coloured by us or not).
+    pub fn error_text(&self, text: &str) {
+        self.write_err(&sanitize(text));
+    }
+
+    /// `-v` tracing (HTTP, store). Callers redact before they call.
+    pub fn trace(&self, msg: impl AsRef<str>) {
+        if self.verbose() {
+            self.write_err(&format!("* {}\n", sanitize(msg.as_ref())));
+        }
     }
 
     pub fn paint(&self, text: &str, ansi: &str) -> String {
-        if self.color { format!("\x1b[{ansi}m{text}\x1b[0m") } else { text.to_string() }
+        if self.0.color { format!("\x1b[{ansi}m{text}\x1b[0m") } else { text.to_string() }
+    }
+
+    /// Data on stdout; a closed pipe is not an error worth a message (`oauthctl token | head`).
+    pub fn data(&self, text: &str) -> Result<()> {
+        let mut out = self.0.out.lock().unwrap_or_else(|e| e.into_inner());
+        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            Err(e) => Err(Error::other(format!("writing to stdout: {e}"))),
+        }
     }
 
     /// One JSON document on stdout.
-    pub fn print_json<T: Serialize>(&self, value: &T) -> crate::error::Result<()> {
+    pub fn print_json<T: Serialize + ?Sized>(&self, value: &T) -> Result<()> {
         let text = serde_json::to_string_pretty(value).expect("reports serialize");
-        print_stdout(&format!("{text}\n"))
+        self.data(&format!("{text}\n"))
     }
-}
 
-/// Writes data to stdout; a closed pipe is not an error worth a message (`oauthctl token | head`).
-pub fn print_stdout(text: &str) -> crate::error::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(crate::error::Error::other(format!("writing to stdout: {e}"))),
-    }
-}
-
-pub fn verbose() -> bool {
-    VERBOSE.load(Ordering::Relaxed)
-}
-
-/// Secret values known to this run (registered by `push`), removed from every trace line too:
-/// a remote error body may echo a request in free text, where redaction by field name misses it.
-static TRACE_HIDDEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-
-pub fn hide_in_trace(values: impl IntoIterator<Item = String>) {
-    let mut hidden = TRACE_HIDDEN.lock().unwrap_or_else(|e| e.into_inner());
-    hidden.extend(values.into_iter().filter(|v| !v.is_empty()));
-    hidden.sort_by_key(|v| std::cmp::Reverse(v.len()));
-    hidden.dedup();
-}
-
-/// HTTP and store tracing for `-v`. Callers redact before they call.
-pub fn trace(msg: impl AsRef<str>) {
-    if verbose() {
-        let hidden = TRACE_HIDDEN.lock().unwrap_or_else(|e| e.into_inner());
-        let msg = hidden.iter().fold(msg.as_ref().to_string(), |m, v| m.replace(v.as_str(), "[redacted]"));
-        eprintln!("* {msg}");
-    }
-}
-
-/// Field names whose values are secret wherever they appear: form bodies, JSON, query strings.
-const SECRET_FIELDS: &[&str] = &[
-    "access_token",
-    "api_key",
-    "apikey",
-    "assertion",
-    "client_secret",
-    // Blaxel client credentials (base64 id:secret), as its CLI file and answers spell them.
-    "client_credentials",
-    "clientCredentials",
-    "code",
-    "code_verifier",
-    "id_token",
-    "password",
-    "refresh_token",
-    "token",
-    "CLIENT_SECRET",
-    "REFRESH_TOKEN",
-];
-
-pub fn is_secret_field(name: &str) -> bool {
-    SECRET_FIELDS.iter().any(|f| f.eq_ignore_ascii_case(name))
-}
-
-/// Redacts the values of secret fields in a form-encoded string.
-pub fn redact_form(form: &str) -> String {
-    form.split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((k, _)) if is_secret_field(&percent_decode(k)) => format!("{k}=[redacted]"),
-            _ => pair.to_string(),
+    /// A spinner with a message on a terminal (drawn on stderr), `None` elsewhere.
+    pub fn spinner(&self, template: &str) -> Option<indicatif::ProgressBar> {
+        (self.stderr_tty() && !self.quiet()).then(|| {
+            let b = indicatif::ProgressBar::new_spinner();
+            b.set_style(indicatif::ProgressStyle::with_template(template).expect("static template"));
+            b
         })
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// Redacts the values of secret fields anywhere in a JSON document.
-pub fn redact_json(value: &serde_json::Value) -> serde_json::Value {
-    match value {
-        serde_json::Value::Object(map) => serde_json::Value::Object(
-            map.iter()
-                .map(|(k, v)| {
-                    let v = if is_secret_field(k) && !v.is_null() {
-                        serde_json::Value::String("[redacted]".into())
-                    } else {
-                        redact_json(v)
-                    };
-                    (k.clone(), v)
-                })
-                .collect(),
-        ),
-        serde_json::Value::Array(items) => serde_json::Value::Array(items.iter().map(redact_json).collect()),
-        other => other.clone(),
     }
 }
 
-/// Redacts a body for the trace: JSON by field, form by field, anything else shown as its size.
-pub fn redact_body(body: &str) -> String {
-    if let Ok(v) = serde_json::from_str::<serde_json::Value>(body) {
-        return redact_json(&v).to_string();
+/// Text with control characters shown as escapes (`\u{1b}`), except newlines and tabs: what
+/// reaches the terminal can never move its cursor, change its title or colour, or hide a line.
+pub fn sanitize(text: &str) -> String {
+    if !text.chars().any(is_unsafe) {
+        return text.to_string();
     }
-    if !body.is_empty() && !body.contains(char::is_whitespace) && body.contains('=') {
-        return redact_form(body);
-    }
-    format!("[{} bytes]", body.len())
+    text.chars().map(|c| if is_unsafe(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect()
 }
 
-fn percent_decode(s: &str) -> String {
-    url::form_urlencoded::parse(format!("{s}=").as_bytes()).next().map(|(k, _)| k.into_owned()).unwrap_or_default()
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}')
 }
 
 #[cfg(test)]
@@ -164,22 +206,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn form_redaction_hides_secret_values_only() {
-        let got = redact_form("grant_type=refresh_token&refresh_token=abc&client_id=cid&client_secret=s3");
-        assert_eq!(got, "grant_type=refresh_token&refresh_token=[redacted]&client_id=cid&client_secret=[redacted]");
+    fn control_characters_are_escaped() {
+        assert_eq!(sanitize("plain\ttext\n"), "plain\ttext\n");
+        assert_eq!(sanitize("evil\x1b]0;title\x07"), "evil\\u{1b}]0;title\\u{7}");
+        assert_eq!(sanitize("a\rb\u{9b}c\u{202e}"), "a\\u{d}b\\u{9b}c\\u{202e}");
     }
 
     #[test]
-    fn json_redaction_is_recursive() {
-        let v = serde_json::json!({"spec": {"secret": {"CLIENT_ID": "id", "REFRESH_TOKEN": "rt", "CLIENT_SECRET": "cs"}},
-            "credentials": [{"access_token": "at"}], "name": "n"});
-        let got = redact_body(&v.to_string());
-        assert!(!got.contains("rt") && !got.contains("\"cs\"") && !got.contains("\"at\""), "{got}");
-        assert!(got.contains("\"CLIENT_ID\":\"id\"") && got.contains("\"name\":\"n\""), "{got}");
-    }
-
-    #[test]
-    fn opaque_bodies_show_only_their_size() {
-        assert_eq!(redact_body("<html>secret stuff</html>"), "[25 bytes]");
+    fn captured_ui_keeps_streams_apart() {
+        let (ui, cap) = Ui::captured(Options { quiet: true, ..Options::default() });
+        ui.data("tok\n").unwrap();
+        ui.info("hidden by -q");
+        ui.warn("shown \x1b[2J");
+        ui.trace("not verbose");
+        assert_eq!(cap.stdout(), "tok\n");
+        assert_eq!(cap.stderr(), "warning: shown \\u{1b}[2J\n");
     }
 }

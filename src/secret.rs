@@ -3,6 +3,7 @@
 //! credential record must hold the real value (it goes only to the store).
 
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroize;
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -15,6 +16,9 @@ impl Secret {
     pub fn expose(&self) -> &str {
         &self.0
     }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 impl std::fmt::Debug for Secret {
@@ -25,9 +29,10 @@ impl std::fmt::Debug for Secret {
 
 impl Drop for Secret {
     fn drop(&mut self) {
-        // Best effort: overwrite the bytes before the allocation is freed.
-        // SAFETY: writing zero bytes keeps the String valid UTF-8.
-        unsafe { self.0.as_bytes_mut() }.fill(0);
+        // Overwrites the bytes before the allocation is freed, with writes the compiler may not
+        // remove (zeroize). Copies made by reallocation or by the libraries that saw the value are
+        // out of reach: this narrows what a memory dump holds, it does not promise nothing is left.
+        self.0.zeroize();
     }
 }
 

@@ -2,14 +2,16 @@
 //! `--client-secrets-file`, `OAUTHCTL_CLIENT_ID`, the provider's `client_id`, then the one
 //! remembered from an earlier connect of the provider. Secret: `--client-secret-stdin`,
 //! `--client-secrets-file`, `OAUTHCTL_CLIENT_SECRET`, the remembered one (same client id), then a
-//! hidden prompt on a terminal. Never from argv.
+//! hidden prompt on a terminal. Never from argv. Where each came from is kept, for the hint when
+//! the provider refuses the client.
 
+use std::io::BufRead;
 use std::path::Path;
 
 use serde::Deserialize;
 
-use super::Ctx;
 use crate::cli::ClientArgs;
+use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::oauth::client::Client;
 use crate::providers::{Provider, TokenAuth};
@@ -39,9 +41,10 @@ pub struct SecretsFile {
 }
 
 pub fn read_secrets_file(path: &Path) -> Result<SecretsFile> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::usage(format!("cannot read --client-secrets-file {}: {e}", path.display())))?;
-    let parsed: GoogleFile = serde_json::from_str(&text).map_err(|e| {
+    let bytes = crate::fsutil::read_regular(path, 1024 * 1024)
+        .map_err(|e| Error::usage(format!("--client-secrets-file: {e}")))?
+        .ok_or_else(|| Error::usage(format!("--client-secrets-file {} does not exist", path.display())))?;
+    let parsed: GoogleFile = serde_json::from_slice(&bytes).map_err(|e| {
         Error::usage(format!("{} is not a Google client file: {e}", path.display())).with_hint(
             "download it from Google Cloud console → APIs & Services → Credentials → your OAuth client → Download JSON",
         )
@@ -61,10 +64,10 @@ pub fn read_secrets_file(path: &Path) -> Result<SecretsFile> {
     })
 }
 
-/// Reads one line from stdin as a secret (trailing newline removed).
+/// Reads one line from stdin as a secret (trailing newline removed, at most 64 KiB).
 pub fn read_stdin_secret(what: &str, flag: &str) -> Result<Secret> {
     let mut line = String::new();
-    std::io::stdin()
+    std::io::Read::take(std::io::stdin().lock(), 64 * 1024)
         .read_line(&mut line)
         .map_err(|e| Error::usage(format!("reading the {what} from stdin ({flag}): {e}")))?;
     let value = line.trim_end_matches(['\r', '\n']).trim();
@@ -74,72 +77,95 @@ pub fn read_stdin_secret(what: &str, flag: &str) -> Result<Secret> {
     Ok(Secret::new(value))
 }
 
-fn env_value(name: &str) -> Option<String> {
-    std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+/// The client, and where its id and secret came from.
+pub struct Resolved {
+    pub client: Client,
+    pub id_from: String,
+    pub secret_from: Option<String>,
+}
+
+impl Resolved {
+    /// The hint for a provider that refused this client (`invalid_client`).
+    pub fn refused_hint(&self, provider: &str) -> String {
+        let from = match &self.secret_from {
+            Some(s) => format!("the secret came from {s}"),
+            None => "no secret was sent (a public client)".into(),
+        };
+        format!(
+            "check the OAuth client: its id came from {}, {from}; give another with OAUTHCTL_CLIENT_SECRET, \
+             --client-secret-stdin or --client-secrets-file, e.g. `OAUTHCTL_CLIENT_SECRET=… oauthctl connect {provider}` \
+             (better: read it from a file so it stays out of your shell history)",
+            self.id_from
+        )
+    }
 }
 
 pub fn resolve(
     ctx: &Ctx,
     provider: &Provider,
     args: &ClientArgs,
-    file: Option<&SecretsFile>,
+    file: Option<(&SecretsFile, &Path)>,
     index: &Index,
-) -> Result<Client> {
+) -> Result<Resolved> {
     let remembered = index.accounts.iter().filter(|e| e.provider == provider.name).max_by_key(|e| e.updated_at);
+    let file_label = |p: &Path| format!("--client-secrets-file {}", p.display());
     let id = args
         .client_id
         .clone()
-        .or_else(|| file.map(|f| f.client_id.clone()))
-        .or_else(|| env_value("OAUTHCTL_CLIENT_ID"))
-        .or_else(|| provider.client_id.clone())
-        .or_else(|| remembered.map(|e| e.client_id.clone()));
-    let Some(id) = id else {
+        .map(|v| (v, "--client-id".to_string()))
+        .or_else(|| file.map(|(f, p)| (f.client_id.clone(), file_label(p))))
+        .or_else(|| ctx.env.get("OAUTHCTL_CLIENT_ID").map(|v| (v, "OAUTHCTL_CLIENT_ID".into())))
+        .or_else(|| provider.client_id.clone().map(|v| (v, format!("client_id of [providers.{}]", provider.name))))
+        .or_else(|| remembered.map(|e| (e.client_id.clone(), format!("the earlier connect of {}", e.key()))));
+    let Some((id, id_from)) = id else {
         let mut hint = String::from(
             "pass --client-id ID, set OAUTHCTL_CLIENT_ID, use --client-secrets-file FILE, or set client_id in providers.toml",
         );
-        if provider.is_google() {
-            hint.push_str(
-                "; create a Desktop-app OAuth client in Google Cloud console → APIs & Services → Credentials",
-            );
+        if let Some(h) = provider.hint("client_id") {
+            hint.push_str(&format!("; {h}"));
         }
         return Err(Error::usage(format!("no OAuth client id for {}", provider.name)).with_hint(hint));
     };
 
-    let mut secret = None;
+    let mut secret: Option<(Secret, String)> = None;
     if args.client_secret_stdin {
-        secret = Some(read_stdin_secret("client secret", "--client-secret-stdin")?);
+        secret = Some((read_stdin_secret("client secret", "--client-secret-stdin")?, "--client-secret-stdin".into()));
     }
     if secret.is_none() {
-        secret = file.and_then(|f| f.client_secret.clone());
+        secret = file.and_then(|(f, p)| f.client_secret.clone().map(|s| (s, file_label(p))));
     }
     if secret.is_none() {
-        secret = env_value("OAUTHCTL_CLIENT_SECRET").map(Secret::new);
+        secret = ctx.env.get("OAUTHCTL_CLIENT_SECRET").map(|v| (Secret::new(v), "OAUTHCTL_CLIENT_SECRET".into()));
     }
     if secret.is_none()
         && let Some(e) = remembered.filter(|e| e.client_id == id)
     {
         // The same client connected before: its secret is in that record.
-        secret = ctx.stores().load(e.store, &e.key())?.and_then(|r| r.client_secret);
-        if secret.is_some() {
-            crate::output::trace(format!("client secret: remembered from {}", e.key()));
+        if let Some(s) = ctx.stores().load(e.store, &e.key())?.and_then(|r| r.client_secret) {
+            ctx.ui.trace(format!("client secret: remembered from {}", e.key()));
+            secret = Some((s, format!("the credential of {} (remembered)", e.key())));
         }
     }
     if secret.is_none() && provider.token_auth != TokenAuth::None {
-        if ctx.ui.interactive {
+        if ctx.ui.interactive() {
             let answer = dialoguer::Password::new()
                 .with_prompt(format!("Client secret for {id} (empty for a public client)"))
                 .allow_empty_password(true)
                 .interact()
                 .map_err(|e| Error::other(format!("reading the client secret: {e}")))?;
             if !answer.is_empty() {
-                secret = Some(Secret::new(answer));
+                secret = Some((Secret::new(answer), "the prompt".into()));
             }
         } else {
             return Err(Error::usage(format!("no client secret for {id}, and no terminal to ask on"))
                 .with_hint("set OAUTHCTL_CLIENT_SECRET, pipe it with --client-secret-stdin, or use --client-secrets-file; a public client needs token_auth = \"none\" in providers.toml"));
         }
     }
-    Ok(Client { id, secret, auth: provider.token_auth })
+    let (secret, secret_from) = match secret {
+        Some((s, from)) => (Some(s), Some(from)),
+        None => (None, None),
+    };
+    Ok(Resolved { client: Client { id, secret, auth: provider.token_auth }, id_from, secret_from })
 }
 
 #[cfg(test)]
@@ -166,5 +192,6 @@ mod tests {
         assert!(f.web && f.redirect_uris[0].ends_with("/cb"));
         std::fs::write(&p, r#"{"other":{}}"#).unwrap();
         assert_eq!(read_secrets_file(&p).err().unwrap().kind, crate::error::Kind::Usage);
+        assert_eq!(read_secrets_file(&dir.path().join("absent")).err().unwrap().kind, crate::error::Kind::Usage);
     }
 }

@@ -3,10 +3,11 @@
 use clap::CommandFactory;
 
 use crate::cli::{Cli, CompletionsArgs};
+use crate::context::Ctx;
 use crate::error::Result;
 
-pub fn run(args: &CompletionsArgs) -> Result<()> {
+pub fn run(ctx: &Ctx, args: &CompletionsArgs) -> Result<()> {
     let mut buf = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), "oauthctl", &mut buf);
-    crate::output::print_stdout(&String::from_utf8_lossy(&buf))
+    ctx.ui.data(&String::from_utf8_lossy(&buf))
 }

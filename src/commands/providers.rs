@@ -1,60 +1,71 @@
-//! `oauthctl providers [NAME]`: the catalog, built-in and from providers.toml.
+//! `oauthctl providers [NAME]`: the catalog, built-in and from providers.toml; one provider in full,
+//! with its setup notes.
 
-use super::Ctx;
 use crate::cli::ProvidersArgs;
-use crate::error::Result;
-use crate::providers::Provider;
+use crate::context::Ctx;
+use crate::error::{Error, Result};
+use crate::providers::{self, Provider, Source};
+
+fn source(p: &Provider) -> &'static str {
+    match p.source {
+        Source::Builtin => "built-in",
+        Source::Overridden => "built-in, overridden",
+        Source::User => "providers.toml",
+        Source::Discovered => "discovered",
+    }
+}
 
 pub fn run(ctx: &Ctx, args: &ProvidersArgs) -> Result<()> {
     let catalog = ctx.catalog()?;
-    let list: Vec<&Provider> = match &args.name {
-        Some(name) => vec![catalog.get(name)?],
-        None => catalog.all().collect(),
-    };
-    if ctx.ui.json {
-        return match args.name {
-            Some(_) => ctx.ui.print_json(list[0]),
-            None => ctx.ui.print_json(&list),
-        };
-    }
-    let mut out = String::new();
-    if args.name.is_none() {
+    let ui = &ctx.ui;
+    let Some(name) = &args.name else {
+        let list = catalog.all()?;
+        if ui.json() {
+            return ui.print_json(&list);
+        }
+        let mut out = format!("{:<16} {:<22} {:<6} {}\n", "NAME", "DISPLAY NAME", "DEVICE", "WHAT IT IS FOR");
         for p in &list {
-            let source = match p.source {
-                crate::providers::Source::Builtin => "built-in",
-                crate::providers::Source::Overridden => "built-in, overridden",
-                crate::providers::Source::User => "providers.toml",
-            };
-            out.push_str(&format!("{:<16} {:<16} {}  ({source})\n", p.name, p.display_name, p.scopes.join(" ")));
+            let device = if p.device_authorization_url.is_some() { "yes" } else { "-" };
+            let what = if p.description.is_empty() { format!("({})", source(p)) } else { p.description.clone() };
+            let tag = if matches!(p.source, Source::Builtin) { String::new() } else { format!("  [{}]", source(p)) };
+            out.push_str(&format!("{:<16} {:<22} {:<6} {what}{tag}\n", p.name, p.display_name, device));
         }
-    } else {
-        let p = list[0];
-        let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
-        let params: Vec<String> = p.authorization_params.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        for (k, v) in [
-            ("name", p.name.clone()),
-            ("display_name", p.display_name.clone()),
-            ("authorization_url", p.authorization_url.clone()),
-            ("token_url", p.token_url.clone()),
-            ("revocation_url", opt(&p.revocation_url)),
-            ("userinfo_url", opt(&p.userinfo_url)),
-            ("issuer", opt(&p.issuer)),
-            ("scopes", p.scopes.join(" ")),
-            ("client_id", opt(&p.client_id)),
-            ("authorization_params", params.join(" ")),
-            (
-                "token_auth",
-                serde_json::to_value(p.token_auth)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-            ),
-            ("pkce", p.pkce.to_string()),
-            ("scope_separator", format!("{:?}", p.scope_separator)),
-            ("rotates_refresh_tokens", p.rotates_refresh_tokens.to_string()),
-        ] {
-            out.push_str(&format!("{k:<23} {v}\n"));
+        return ui.data(&out);
+    };
+    let p = match catalog.get(name)? {
+        Some(p) => p,
+        None => {
+            return Err(providers::ResolveError::Unknown {
+                name: name.clone(),
+                suggestion: providers::did_you_mean(name, catalog.names().iter().map(String::as_str))
+                    .map(str::to_string),
+            }
+            .into());
+        }
+    };
+    if ui.json() {
+        return ui.print_json(&p);
+    }
+    let mut out = format!("{} ({}, {})\n", p.display_name, p.name, source(&p));
+    if !p.description.is_empty() {
+        out.push_str(&format!("{}\n", p.description));
+    }
+    out.push('\n');
+    // Every field, as providers.toml would set it: copy a line to override it.
+    let value = serde_json::to_value(&p).map_err(|e| Error::other(e.to_string()))?;
+    let toml_text = toml::to_string(&value).map_err(|e| Error::other(format!("showing {name}: {e}")))?;
+    for line in toml_text.lines().filter(|l| !l.starts_with("name =") && !l.starts_with("source =")) {
+        if !line.starts_with("setup =") && !line.starts_with("description =") {
+            out.push_str(&format!("  {line}\n"));
         }
     }
-    crate::output::print_stdout(&out)
+    let redirect = format!("{}://{}:{}{}", p.redirect_scheme, p.redirect_host, p.redirect_port, p.redirect_path);
+    out.push_str(&format!("\nDefault redirect URI: {redirect} (--port and --redirect-uri change it)\n"));
+    if !p.setup.is_empty() {
+        out.push_str(&format!("\nSetup:\n  {}\n", p.setup.replace('\n', "\n  ")));
+    }
+    if let Some(d) = &p.docs {
+        out.push_str(&format!("\nDocs: {d}\n"));
+    }
+    ui.data(&out)
 }

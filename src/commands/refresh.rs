@@ -1,15 +1,19 @@
 //! `oauthctl refresh [TARGET]`: refresh one account, or every account that needs it. Each is
 //! reported as refreshed, still valid, or failed with its reason; any failure fails the command
 //! (exit 4 when one needs re-authorization, else the first failure's code).
+//!
+//! The index is read once and decides which accounts need a refresh, so accounts with a valid
+//! token cost nothing: their records (in the keyring, maybe locked) are not even read. Index
+//! entries of refreshed accounts are written together at the end.
 
 use serde::Serialize;
 
-use super::Ctx;
 use crate::cli::RefreshArgs;
 use crate::clock;
-use crate::credentials::{self, Freshness};
+use crate::context::Ctx;
+use crate::credentials::{self, Freshness, Want};
 use crate::error::{Error, Kind, Result};
-use crate::store::index;
+use crate::store::index::{self, Entry, Lookup};
 
 #[derive(Serialize)]
 struct Item {
@@ -25,26 +29,54 @@ struct Item {
     exit_code: Option<u8>,
 }
 
+/// Index entries written at once after this many refreshes (and at the end).
+const BATCH: usize = 100;
+
 pub fn run(ctx: &Ctx, args: &RefreshArgs) -> Result<()> {
-    let ui = ctx.ui;
+    let ui = &ctx.ui;
     let idx = index::load(&ctx.config_dir)?;
-    let entries = match &args.target {
-        Some(t) => vec![idx.resolve(t)?.clone()],
-        None => idx.accounts.clone(),
+    let explicit = args.target.is_some();
+    let entries: Vec<Entry> = match &args.target {
+        Some(t) => match idx.resolve(t)? {
+            Lookup::One(e) => vec![*e],
+            Lookup::Many(targets) => {
+                return Err(Error::usage(format!("{t} has {} accounts: {}", targets.len(), targets.join(", ")))
+                    .with_hint("name one, or run `oauthctl refresh` for all"));
+            }
+            Lookup::None => {
+                let (p, a) = index::parse_target(t)?;
+                return Err(credentials::not_connected(ctx, p, a));
+            }
+        },
+        None => idx.accounts,
     };
     if entries.is_empty() {
         ui.info("No accounts to refresh.");
-        return if ui.json { ui.print_json(&Vec::<Item>::new()) } else { Ok(()) };
+        return if ui.json() { ui.print_json(&Vec::<Item>::new()) } else { Ok(()) };
     }
-    let catalog = ctx.catalog()?;
-    let mut items = Vec::new();
+    let want = Want { min_valid: args.min_valid, force: args.force, token: None };
+    let now = clock::now();
+    let mut items = Vec::with_capacity(entries.len());
     let mut failures: Vec<Kind> = Vec::new();
+    let mut batch: Vec<Entry> = Vec::new();
     for entry in &entries {
         let target = entry.key();
-        let result = catalog
-            .get(&entry.provider)
-            .and_then(|p| credentials::ensure_fresh(ctx.stores(), ctx.http(), p, entry, args.min_valid, args.force));
-        let item = match result {
+        let expires_at = entry.expires_at.map(clock::rfc3339);
+        let until = expires_at.as_deref().map(|t| format!(" until {t}")).unwrap_or_default();
+        if let Some(why) = entry.needs_reauth.as_ref().filter(|_| !explicit) {
+            let e = credentials::marked_error(entry, why);
+            failures.push(e.kind);
+            ui.info(format!("{target}: needs re-authorization ({why})"));
+            items.push(failed(target, expires_at, e));
+            continue;
+        }
+        if !args.force && (entry.never_expires || credentials::is_fresh(entry.expires_at, args.min_valid, now)) {
+            let text = if entry.never_expires { "does not expire".to_string() } else { format!("still valid{until}") };
+            ui.info(format!("{target}: {text}"));
+            items.push(Item { target, result: "valid", expires_at, error: None, hint: None, exit_code: None });
+            continue;
+        }
+        match credentials::ensure_fresh(ctx, entry, &want, Some(&mut batch)) {
             Ok((record, how)) => {
                 let expires_at = record.expires_at.map(clock::rfc3339);
                 let until = expires_at.as_deref().map(|t| format!(" until {t}")).unwrap_or_default();
@@ -56,25 +88,21 @@ pub fn run(ctx: &Ctx, args: &RefreshArgs) -> Result<()> {
                     Freshness::StillValid => ("valid", format!("still valid{until}")),
                 };
                 ui.info(format!("{target}: {text}"));
-                Item { target, result, expires_at, error: None, hint: None, exit_code: None }
+                items.push(Item { target, result, expires_at, error: None, hint: None, exit_code: None });
             }
             Err(e) => {
                 failures.push(e.kind);
                 let hint = e.hint.as_deref().map(|h| format!(" ({h})")).unwrap_or_default();
-                eprintln!("{target}: failed: {}{hint}", e.message);
-                Item {
-                    target,
-                    result: "failed",
-                    expires_at: entry.expires_at.map(clock::rfc3339),
-                    error: Some(e.message),
-                    hint: e.hint,
-                    exit_code: Some(e.kind.exit_code()),
-                }
+                ui.warn(format!("{target}: failed: {}{hint}", e.message));
+                items.push(failed(target, expires_at, e));
             }
-        };
-        items.push(item);
+        }
+        if batch.len() >= BATCH {
+            index::upsert(&ctx.config_dir, std::mem::take(&mut batch))?;
+        }
     }
-    if ui.json {
+    index::upsert(&ctx.config_dir, batch)?;
+    if ui.json() {
         ui.print_json(&items)?;
     }
     match failures.first() {
@@ -83,5 +111,16 @@ pub fn run(ctx: &Ctx, args: &RefreshArgs) -> Result<()> {
             let kind = if failures.contains(&Kind::Reauth) { Kind::Reauth } else { *first };
             Err(Error::new(kind, format!("{} of {} credentials could not be refreshed", failures.len(), items.len())))
         }
+    }
+}
+
+fn failed(target: String, expires_at: Option<String>, e: Error) -> Item {
+    Item {
+        target,
+        result: "failed",
+        expires_at,
+        exit_code: Some(e.kind.exit_code()),
+        error: Some(e.message),
+        hint: e.hint,
     }
 }

@@ -1,17 +1,29 @@
-//! `oauthctl status [TARGET]`: accounts from the index, with expiry and health. Reads no secrets,
-//! so it needs no keyring unlock and no network.
+//! `oauthctl status [TARGET]`: accounts (and hosted connections) from the index, with expiry and
+//! health. Reads no secrets, so it needs no keyring unlock and no network.
 
 use serde::Serialize;
 
-use super::Ctx;
 use crate::cli::StatusArgs;
 use crate::clock;
-use crate::error::{Error, Result};
-use crate::store::index::{self, Entry};
+use crate::context::Ctx;
+use crate::credentials;
+use crate::error::Result;
+use crate::store::index::{self, Connection, Entry};
+
+/// Warn this long before a refresh token's own expiry.
+const REFRESH_WARNING: i64 = 7 * 86_400;
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Item<'a> {
+    Account(AccountStatus<'a>),
+    Connection(ConnectionStatus<'a>),
+}
 
 #[derive(Serialize)]
 pub struct AccountStatus<'a> {
     pub target: String,
+    pub kind: &'static str,
     pub provider: &'a str,
     pub account: &'a str,
     pub store: &'static str,
@@ -20,16 +32,33 @@ pub struct AccountStatus<'a> {
     /// Seconds until the access token expires (negative once it has).
     pub expires_in: Option<i64>,
     pub has_refresh_token: bool,
+    /// No refresh token and no expiry: the token lasts until revoked.
+    pub never_expires: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_expires_at: Option<String>,
     pub needs_reauth: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reauth_reason: Option<&'a str>,
 }
 
+#[derive(Serialize)]
+struct ConnectionStatus<'a> {
+    target: &'a str,
+    kind: &'a str,
+    platform_id: &'a str,
+    provider: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    workspace: Option<&'a str>,
+    status: &'a str,
+}
+
 impl<'a> AccountStatus<'a> {
     pub fn of(e: &'a Entry, now: i64) -> Self {
-        let needs_reauth = e.needs_reauth.is_some() || (!e.has_refresh_token && e.expires_at.is_some_and(|t| t <= now));
+        let expired_for_good = !e.has_refresh_token && !e.never_expires && e.expires_at.is_some_and(|t| t <= now);
+        let needs_reauth = e.needs_reauth.is_some() || expired_for_good;
         AccountStatus {
             target: e.key(),
+            kind: "account",
             provider: &e.provider,
             account: &e.account,
             store: e.store.as_str(),
@@ -37,22 +66,41 @@ impl<'a> AccountStatus<'a> {
             expires_at: e.expires_at.map(clock::rfc3339),
             expires_in: e.expires_at.map(|t| t - now),
             has_refresh_token: e.has_refresh_token,
+            never_expires: e.never_expires,
+            refresh_expires_at: e.refresh_expires_at.map(clock::rfc3339),
             needs_reauth,
-            reauth_reason: e
-                .needs_reauth
-                .as_deref()
-                .or((needs_reauth && e.needs_reauth.is_none()).then_some("expired and no refresh token")),
+            reauth_reason: e.needs_reauth.as_deref().or(expired_for_good.then_some("expired and no refresh token")),
         }
     }
 
-    fn state(&self) -> String {
+    fn state(&self, e: &Entry, now: i64) -> String {
         if let Some(r) = self.reauth_reason.filter(|_| self.needs_reauth) {
-            return format!("re-authorize ({r}): oauthctl connect {}", self.provider);
+            return format!("re-authorize ({r}): oauthctl connect {} --account {}", self.provider, self.account);
         }
-        match self.expires_in {
-            Some(s) if s <= 0 => "expired; refreshed on next use".into(),
+        if self.never_expires {
+            return "valid; does not expire".into();
+        }
+        let mut s = match self.expires_in {
+            Some(s) if s <= 0 => "expired; refreshed on next use".to_string(),
             Some(s) => format!("valid for {}", human(s)),
             None => "valid (no expiry given)".into(),
+        };
+        if let Some(left) = e.refresh_expires_at.map(|t| t - now).filter(|l| *l < REFRESH_WARNING) {
+            s.push_str(&if left <= 0 {
+                format!("; its refresh token has expired: oauthctl connect {}", self.provider)
+            } else {
+                format!("; its refresh token expires in {}: connect again before then", human(left))
+            });
+        }
+        s
+    }
+
+    fn refresh_line(&self) -> &'static str {
+        match (self.needs_reauth, self.has_refresh_token, self.never_expires) {
+            (true, true, _) => "refused by the provider",
+            (_, true, _) => "yes",
+            (_, false, true) => "not needed",
+            (_, false, false) => "no refresh token",
         }
     }
 }
@@ -68,35 +116,63 @@ pub fn human(secs: i64) -> String {
 
 pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
     let idx = index::load(&ctx.config_dir)?;
-    let entries: Vec<&Entry> = match &args.target {
-        Some(t) => {
-            let found = idx.matching(t)?;
-            if found.is_empty() {
-                // resolve() words the not-found error and its hint.
-                idx.resolve(t)?;
-                return Err(Error::not_found(format!("no account matches {t}")));
+    let (entries, connections): (Vec<&Entry>, Vec<&Connection>) = match &args.target {
+        Some(t) => match idx.connection(t) {
+            Some(c) => (Vec::new(), vec![c]),
+            None => {
+                let found = idx.matching(t)?;
+                if found.is_empty() {
+                    let (p, a) = index::parse_target(t)?;
+                    return Err(credentials::not_connected(ctx, p, a));
+                }
+                (found, Vec::new())
             }
-            found
-        }
-        None => idx.accounts.iter().collect(),
+        },
+        None => (idx.accounts.iter().collect(), idx.connections.iter().collect()),
     };
     let now = clock::now();
-    let report: Vec<AccountStatus> = entries.iter().map(|e| AccountStatus::of(e, now)).collect();
-    if ctx.ui.json {
-        return ctx.ui.print_json(&report);
+    let ui = &ctx.ui;
+    if ui.json() {
+        let mut items: Vec<Item> = entries.iter().map(|e| Item::Account(AccountStatus::of(e, now))).collect();
+        items.extend(connections.iter().map(|c| {
+            Item::Connection(ConnectionStatus {
+                target: &c.target,
+                kind: &c.kind,
+                platform_id: &c.platform_id,
+                provider: &c.provider,
+                workspace: c.workspace.as_deref(),
+                status: &c.status,
+            })
+        }));
+        return ui.print_json(&items);
     }
-    if report.is_empty() {
-        ctx.ui.info("No accounts connected. Start with: oauthctl connect gmail");
+    if entries.is_empty() && connections.is_empty() {
+        ui.info("No accounts connected. Start with: oauthctl connect gmail (`oauthctl providers` lists the others)");
         return Ok(());
     }
     let mut out = String::new();
-    for s in &report {
+    for e in &entries {
+        let s = AccountStatus::of(e, now);
         out.push_str(&format!("{}\n", s.target));
         out.push_str(&format!("  store:   {}\n", s.store));
         out.push_str(&format!("  scopes:  {}\n", s.scopes.join(" ")));
-        out.push_str(&format!("  expires: {}\n", s.expires_at.as_deref().unwrap_or("never (no expiry given)")));
-        out.push_str(&format!("  refresh: {}\n", if s.has_refresh_token { "yes" } else { "no refresh token" }));
-        out.push_str(&format!("  state:   {}\n", s.state()));
+        let expires = match (&s.expires_at, s.never_expires) {
+            (Some(t), _) => t.clone(),
+            (None, true) => "never (does not expire)".into(),
+            (None, false) => "never (no expiry given)".into(),
+        };
+        out.push_str(&format!("  expires: {expires}\n"));
+        out.push_str(&format!("  refresh: {}\n", s.refresh_line()));
+        out.push_str(&format!("  state:   {}\n", s.state(e, now)));
     }
-    crate::output::print_stdout(&out)
+    for c in &connections {
+        out.push_str(&format!("{}\n", c.target));
+        out.push_str(&format!("  kind:     {} connection {}\n", c.kind, c.platform_id));
+        out.push_str(&format!("  provider: {}\n", c.provider));
+        if let Some(w) = &c.workspace {
+            out.push_str(&format!("  workspace: {w}\n"));
+        }
+        out.push_str(&format!("  status:   {}\n", c.status));
+    }
+    ui.data(&out)
 }

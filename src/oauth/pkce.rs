@@ -20,6 +20,7 @@ pub struct Pkce {
 }
 
 impl Pkce {
+    #[allow(clippy::new_without_default)] // each one is new randomness: not a default value
     pub fn new() -> Self {
         // 32 random bytes → 43 characters, the RFC's minimum length with 256 bits of entropy.
         Self::from_verifier(random_token(32))

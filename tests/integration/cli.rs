@@ -127,7 +127,7 @@ fn unreachable_keyring_is_exit_8_naming_the_file_store() {
     let out = env.run(&["connect", "gmail", "--no-browser", "--port", "0"]);
     out.expect_code(8).stderr_has("keyring").stderr_has("--store file");
     assert!(!out.stderr.contains("accounts.google.com"), "fails before the browser step:\n{}", out.stderr);
-    assert!(!env.credentials_file().exists(), "no silent fallback to a file");
+    assert!(env.stored_files().is_empty(), "no silent fallback to a file");
 }
 
 #[cfg(unix)]
@@ -170,24 +170,42 @@ fn busy_port_is_named_with_the_flag() {
 #[test]
 fn loose_or_corrupt_credentials_file_is_refused_and_untouched() {
     use std::os::unix::fs::PermissionsExt;
-    let mut env = Env::new();
-    env.set("OAUTHCTL_CLIENT_ID", "cid").set("OAUTHCTL_CLIENT_SECRET", "cs");
-    std::fs::create_dir_all(env.config_dir()).unwrap();
-    let path = env.credentials_file();
-    std::fs::write(&path, "{\"version\":1,\"records\":{}}").unwrap();
+    let env = Env::new();
+    crate::push_support::seed_gmail(&env, &["openid"]);
+    let path = env.credential_path(crate::push_support::KEY);
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-    env.run(&["--store", "file", "connect", "gmail", "--no-browser", "--port", "0"])
-        .expect_code(8)
-        .stderr_has("mode 644")
-        .stderr_has("chmod 600");
+    env.run(&["token", "gmail"]).expect_code(8).stderr_has("mode 644").stderr_has("chmod 600");
     assert_eq!(util::mode_of(&path), 0o644, "oauthctl does not fix permissions behind the person's back");
 
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     std::fs::write(&path, "{ this is not json").unwrap();
-    env.run(&["--store", "file", "connect", "gmail", "--no-browser", "--port", "0"])
-        .expect_code(8)
-        .stderr_has("not a valid credentials file");
+    env.run(&["token", "gmail"]).expect_code(8).stderr_has("not a valid credentials file");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "{ this is not json");
+}
+
+/// Versions before 0.2 kept every record in one credentials.json: it is moved into per-account
+/// files on first use, and a loose one is refused (and left as it is) before anything is read.
+#[cfg(unix)]
+#[test]
+fn an_older_single_file_store_is_moved_or_refused_when_loose() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    crate::push_support::seed_gmail(&env, &["openid"]);
+    let record = env.file_record(crate::push_support::KEY).unwrap();
+    std::fs::remove_dir_all(env.file_store_dir()).unwrap();
+    let legacy = env.config_dir().join("credentials.json");
+    let text = serde_json::json!({"version": 1, "records": {crate::push_support::KEY: record}}).to_string();
+    std::fs::write(&legacy, &text).unwrap();
+    std::fs::set_permissions(&legacy, std::fs::Permissions::from_mode(0o644)).unwrap();
+    env.run(&["token", "gmail"]).expect_code(8).stderr_has("mode 644");
+    assert_eq!(std::fs::read_to_string(&legacy).unwrap(), text, "left untouched");
+
+    std::fs::set_permissions(&legacy, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = env.run(&["token", "gmail"]);
+    out.expect_code(0);
+    assert_eq!(out.stdout.trim(), crate::push_support::ACCESS_TOKEN);
+    assert!(!legacy.exists(), "moved");
+    assert_eq!(env.file_record(crate::push_support::KEY).unwrap(), record);
 }
 
 #[test]

@@ -71,7 +71,7 @@ fn success_stores_a_private_record_and_reports_json_without_secrets() {
     assert_eq!(rec["client_secret"], "stub-secret");
     assert_eq!(rec["scopes"], serde_json::json!(["openid", "email"]));
     assert!(rec["expires_at"].as_str().unwrap().ends_with('Z'));
-    assert_eq!(util::mode_of(&env.credentials_file()), 0o600);
+    assert_eq!(util::mode_of(&env.credential_path(KEY)), 0o600);
     let idx = env.index();
     assert_eq!(idx["accounts"][0]["provider"], "acme");
     assert!(idx.to_string().find("stub-at").is_none(), "the index holds no secrets");
@@ -227,7 +227,7 @@ fn timeout_is_exit_5_and_frees_the_port() {
     let out = run.finish(Duration::from_secs(20));
     out.expect_code(5).stderr_has("within 1s").stderr_has("--timeout");
     assert!(util::port_is_free(port));
-    assert!(!env.credentials_file().exists());
+    assert!(env.stored_files().is_empty());
 }
 
 #[test]

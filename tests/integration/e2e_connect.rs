@@ -28,7 +28,7 @@ fn confidential_client_into_the_real_keyring() {
     assert_eq!(rec["client_secret"], "conf-post-secret");
     assert!(rec["refresh_token"].as_str().is_some_and(|t| !t.is_empty()));
     assert!(rec["id_token"].as_str().is_some());
-    assert!(!env.credentials_file().exists(), "nothing written in plaintext");
+    assert!(env.stored_files().is_empty(), "nothing written in plaintext");
 
     // status reads the index only: it works with the keyring gone.
     let mut offline = Env { dir: tempfile::tempdir().unwrap(), vars: env.vars.clone() };
@@ -49,7 +49,7 @@ fn basic_auth_client_into_the_file_store() {
     assert_eq!(report["store"], "file");
     let rec = env.file_record(ALICE).unwrap();
     assert_eq!(rec["client_id"], "conf-basic");
-    assert_eq!(util::mode_of(&env.credentials_file()), 0o600);
+    assert_eq!(util::mode_of(&env.credential_path(ALICE)), 0o600);
     assert_eq!(oidc.stats()["token_requests"]["authorization_code"], 1);
     assert_eq!(oidc.stats()["token_errors"]["authorization_code"], 0);
 }

@@ -280,7 +280,7 @@ fn only_gmail_credentials_go_to_airbyte() {
         Some(REFRESH_TOKEN),
     );
     env.run(&["push", "airbyte"]).expect_code(3).stderr_has("no account to push to airbyte");
-    env.run(&["push", "airbyte", "google-drive"]).expect_code(2).stderr_has("takes Gmail credentials");
+    env.run(&["push", "airbyte", "google-drive"]).expect_code(2).stderr_has("no Airbyte connector for google-drive");
     env.set("AIRBYTE_API_URL", "http://airbyte.example.test");
     seed_gmail(&env, &GMAIL_AIRBYTE_SCOPES);
     env.run(&["push", "airbyte"]).expect_code(2).stderr_has("AIRBYTE_API_URL").stderr_has("https");

@@ -39,52 +39,24 @@ pub const GMAIL_AIRBYTE_SCOPES: [&str; 4] = [
     "https://www.googleapis.com/auth/userinfo.email",
 ];
 
-/// Stores a credential the way `connect --store file` would: record in credentials.json (0600),
-/// entry in accounts.json. Adds to what is there.
+/// Stores a credential as `connect --store file` would, through oauthctl's own store API (record
+/// file and index entry). Adds to what is there.
 pub fn seed_credential(env: &Env, provider: &str, account: &str, scopes: &[&str], refresh_token: Option<&str>) {
-    let dir = env.config_dir();
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut record = json!({
-        "version": 1,
+    let record: oauthctl::store::Record = serde_json::from_value(json!({
+        "version": oauthctl::store::record::RECORD_VERSION,
         "provider": provider,
         "account": account,
         "client_id": CLIENT_ID,
         "client_secret": CLIENT_SECRET,
         "access_token": ACCESS_TOKEN,
+        "refresh_token": refresh_token,
         "token_type": "Bearer",
         "scopes": scopes,
         "expires_at": "2030-01-01T00:00:00Z",
         "obtained_at": "2029-12-31T23:00:00Z",
-    });
-    if let Some(rt) = refresh_token {
-        record["refresh_token"] = json!(rt);
-    }
-    let key = format!("{provider}:{account}");
-    let creds_path = env.credentials_file();
-    let mut creds: Value = std::fs::read_to_string(&creds_path)
-        .map(|t| serde_json::from_str(&t).unwrap())
-        .unwrap_or_else(|_| json!({"version": 1, "records": {}}));
-    creds["records"][&key] = record;
-    std::fs::write(&creds_path, serde_json::to_vec_pretty(&creds).unwrap()).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&creds_path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
-    let mut index = env.index();
-    index["version"] = json!(1);
-    let accounts = index["accounts"].as_array_mut().unwrap();
-    accounts.push(json!({
-        "provider": provider,
-        "account": account,
-        "store": "file",
-        "client_id": CLIENT_ID,
-        "scopes": scopes,
-        "expires_at": "2030-01-01T00:00:00Z",
-        "has_refresh_token": refresh_token.is_some(),
-        "updated_at": "2029-12-31T23:00:00Z",
-    }));
-    std::fs::write(dir.join("accounts.json"), serde_json::to_vec_pretty(&index).unwrap()).unwrap();
+    }))
+    .unwrap();
+    env.save_record(&record);
 }
 
 /// The seeded gmail account, with a refresh token and the given scopes.
@@ -92,10 +64,11 @@ pub fn seed_gmail(env: &Env, scopes: &[&str]) {
     seed_credential(env, "gmail", ACCOUNT, scopes, Some(REFRESH_TOKEN));
 }
 
-/// The config dir's files, to show a push changed nothing local.
+/// The config dir's files (and the file store's), to show a push changed nothing local.
 pub fn local_state(env: &Env) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(env.config_dir())
-        .unwrap()
+    let mut files: Vec<(String, Vec<u8>)> = [env.config_dir(), env.file_store_dir()]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).unwrap())
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_file())
         .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))

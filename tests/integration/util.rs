@@ -102,15 +102,41 @@ impl Env {
         Output::from(child.wait_with_output().unwrap())
     }
 
-    pub fn credentials_file(&self) -> PathBuf {
-        self.config_dir().join("credentials.json")
+    /// The file store's directory (one 0600 file per account).
+    pub fn file_store_dir(&self) -> PathBuf {
+        self.config_dir().join(oauthctl::store::FILE_STORE_DIR)
     }
 
-    /// The stored record (file store) as JSON.
+    /// The files in the file store (none when nothing was stored in it).
+    pub fn stored_files(&self) -> Vec<PathBuf> {
+        match std::fs::read_dir(self.file_store_dir()) {
+            Ok(d) => d.map(|e| e.unwrap().path()).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// The file an account's record is kept in by the file store.
+    pub fn credential_path(&self, key: &str) -> PathBuf {
+        self.file_store_dir().join(format!("{}.json", oauthctl::fsutil::file_name_for(key)))
+    }
+
+    /// The stores of this environment, through oauthctl's own store API.
+    pub fn stores(&self) -> oauthctl::store::Stores {
+        let (ui, _) = oauthctl::output::Ui::captured(Default::default());
+        oauthctl::store::Stores::open(&self.config_dir(), &oauthctl::env::Env::fixed::<&str, &str>([]), &ui)
+    }
+
+    /// The stored record (file store) as JSON, read through oauthctl's store API.
     pub fn file_record(&self, key: &str) -> Option<serde_json::Value> {
-        let text = std::fs::read_to_string(self.credentials_file()).ok()?;
-        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-        v["records"].get(key).cloned()
+        let record = self.stores().load(oauthctl::store::StoreKind::File, key).unwrap()?;
+        Some(serde_json::to_value(record).unwrap())
+    }
+
+    /// Stores `record` in the file store (with its index entry) through oauthctl's store API.
+    pub fn save_record(&self, record: &oauthctl::store::Record) {
+        let stores = self.stores();
+        let lock = stores.lock_account(&record.key()).unwrap();
+        stores.save(&lock, oauthctl::store::StoreKind::File, record).unwrap();
     }
 
     pub fn index(&self) -> serde_json::Value {
@@ -475,6 +501,12 @@ impl ConnectProxy {
                     let mut client = client;
                     if method != "CONNECT" {
                         return respond(&mut client, 502, "text/plain", "only CONNECT", "");
+                    }
+                    // Tunnels to loopback only: a name elsewhere is never even resolved.
+                    let loopback =
+                        target.starts_with("127.") || target.starts_with("[::1]") || target.starts_with("localhost:");
+                    if !loopback {
+                        return respond(&mut client, 502, "text/plain", "not on this machine", "");
                     }
                     let Ok(upstream) = std::net::TcpStream::connect(&target) else {
                         return respond(&mut client, 502, "text/plain", "unreachable", "");

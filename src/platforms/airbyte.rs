@@ -10,17 +10,12 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{Credential, EnvLookup, PlannedRequest};
-use crate::error::{Error, Result};
+use super::{Advice, Credential, Error, PlannedRequest, Result};
+use crate::env::Env;
 use crate::http::{Http, Request, Response};
 use crate::secret::Secret;
 
 pub const DEFAULT_URL: &str = "https://api.airbyte.ai";
-pub const CONNECTOR_TYPE: &str = "Gmail";
-
-/// Airbyte's Gmail connector reads mail, so it needs more than Blaxel's send-only scope.
-pub const REQUIRED_SCOPES: &[&str] =
-    &["https://www.googleapis.com/auth/gmail.modify", "https://www.googleapis.com/auth/gmail.compose"];
 
 pub struct Settings {
     pub base_url: String,
@@ -32,17 +27,17 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn resolve(env: EnvLookup) -> Result<Self> {
-        let (base_url, base_url_source) = match env("AIRBYTE_API_URL") {
+    pub fn resolve(env: &Env) -> Result<Self> {
+        let (base_url, base_url_source) = match env.get("AIRBYTE_API_URL") {
             Some(u) => (super::base_url("AIRBYTE_API_URL", &u)?, "AIRBYTE_API_URL"),
             None => (DEFAULT_URL.to_string(), "default"),
         };
         Ok(Settings {
             base_url,
             base_url_source,
-            client_id: env("AIRBYTE_CLIENT_ID").map(|s| s.trim().to_string()),
-            client_secret: env("AIRBYTE_CLIENT_SECRET").map(|s| Secret::new(s.trim())),
-            organization_id: env("AIRBYTE_ORGANIZATION_ID").map(|s| s.trim().to_string()),
+            client_id: env.get("AIRBYTE_CLIENT_ID"),
+            client_secret: env.get("AIRBYTE_CLIENT_SECRET").map(Secret::new),
+            organization_id: env.get("AIRBYTE_ORGANIZATION_ID"),
         })
     }
 
@@ -50,11 +45,8 @@ impl Settings {
     pub fn application(&self) -> Result<(&str, &Secret)> {
         match (&self.client_id, &self.client_secret) {
             (Some(id), Some(secret)) => Ok((id, secret)),
-            _ => Err(Error::usage(format!(
-                "no Airbyte application credentials: {} not set",
-                self.missing_variables().join(" and ")
-            ))
-            .with_hint(
+            _ => Err(Error::settings(
+                format!("no Airbyte application credentials: {} not set", self.missing_variables().join(" and ")),
                 "set AIRBYTE_CLIENT_ID and AIRBYTE_CLIENT_SECRET to an Airbyte application's client id and secret",
             )),
         }
@@ -80,6 +72,7 @@ impl Settings {
 
     pub fn token_request(&self, client_id: &str, client_secret: &str) -> Request {
         self.with_org(Request::new("POST", format!("{}/api/v1/account/applications/token", self.base_url)))
+            .secret(client_secret)
             .json(&json!({"client_id": client_id, "client_secret": client_secret}))
     }
 
@@ -93,16 +86,14 @@ impl Settings {
         serde_json::from_str::<Value>(&resp.body)
             .ok()
             .and_then(|v| v["access_token"].as_str().map(Secret::new))
-            .ok_or_else(|| {
-                Error::remote(format!(
-                    "Airbyte's token endpoint answered without an access_token: {}",
-                    super::snippet(&resp.body)
-                ))
+            .ok_or_else(|| Error::Malformed {
+                platform: "Airbyte",
+                detail: format!("a token request without an access_token: {}", resp.snippet()),
             })
     }
 
-    pub fn api<'a>(&'a self, http: &'a Http, token: &'a str) -> Api<'a> {
-        Api { http, settings: self, token }
+    pub fn api<'a>(&'a self, http: &'a Http, token: &'a str, secrets: Vec<&'a str>) -> Api<'a> {
+        Api { http, settings: self, token, secrets }
     }
 }
 
@@ -110,6 +101,8 @@ pub struct Api<'a> {
     http: &'a Http,
     settings: &'a Settings,
     token: &'a str,
+    /// Secrets the requests carry in their bodies (the credential pushed).
+    secrets: Vec<&'a str>,
 }
 
 /// A connector found in the workspace.
@@ -139,12 +132,18 @@ pub struct Check {
     pub message: Option<String>,
 }
 
-pub fn connector_body(name: &str, workspace: &str, cred: &Credential, include_spam_and_trash: bool) -> Value {
+pub fn connector_body(
+    name: &str,
+    workspace: &str,
+    connector_type: &str,
+    cred: &Credential,
+    include_spam_and_trash: bool,
+) -> Value {
     let mut body = json!({
         "name": name,
         "customer_name": workspace,
         "workspace_name": workspace,
-        "connector_type": CONNECTOR_TYPE,
+        "connector_type": connector_type,
         "credentials": {
             "refresh_token": cred.refresh_token.expose(),
             "client_id": cred.client_id,
@@ -161,7 +160,10 @@ pub fn connector_body(name: &str, workspace: &str, cred: &Credential, include_sp
 
 impl Api<'_> {
     fn request(&self, method: &'static str, path: &str) -> Request {
-        self.settings.with_org(Request::new(method, format!("{}{path}", self.settings.base_url)).bearer(self.token))
+        let req = self
+            .settings
+            .with_org(Request::new(method, format!("{}{path}", self.settings.base_url)).bearer(self.token));
+        self.secrets.iter().fold(req, |r, s| r.secret(s))
     }
 
     fn list_request(&self, workspace: &str) -> Request {
@@ -207,8 +209,9 @@ impl Api<'_> {
         if !resp.is_success() {
             return Err(refusal(&format!("list the connectors of workspace {workspace}"), &resp));
         }
-        let v: Value = serde_json::from_str(&resp.body).map_err(|_| {
-            Error::remote(format!("Airbyte's connector list is not JSON: {}", super::snippet(&resp.body)))
+        let v: Value = serde_json::from_str(&resp.body).map_err(|_| Error::Malformed {
+            platform: "Airbyte",
+            detail: format!("a connector list that is not JSON: {}", resp.snippet()),
         })?;
         let items = v["data"].as_array().or_else(|| v.as_array()).cloned().unwrap_or_default();
         Ok(items
@@ -235,15 +238,17 @@ impl Api<'_> {
     pub fn create(&self, body: &Value) -> Result<String> {
         let resp = self.http.send(&self.create_request(body))?;
         if !resp.is_success() {
-            let e = refusal("create the connector", &resp);
-            return Err(if resp.status >= 500 {
-                e.with_hint("Airbyte may have created it anyway: run the same push again; it looks before creating and stops if one exists (then add --replace)")
-            } else {
-                e
-            });
+            let mut e = refusal("create the connector", &resp);
+            if let Error::Refused { advice, status: 500.., .. } = &mut e {
+                *advice = Advice::Retry("Airbyte may have created it anyway: run the same push again; it looks before creating and stops if one exists (then add --replace)".into());
+            }
+            return Err(e);
         }
         serde_json::from_str::<Value>(&resp.body).ok().and_then(|v| v["id"].as_str().map(str::to_string)).ok_or_else(
-            || Error::remote(format!("Airbyte created the connector but sent no id: {}", super::snippet(&resp.body))),
+            || Error::Malformed {
+                platform: "Airbyte",
+                detail: format!("a created connector without an id: {}", resp.snippet()),
+            },
         )
     }
 
@@ -252,7 +257,7 @@ impl Api<'_> {
     pub fn check(&self, id: &str) -> Check {
         let resp = match self.http.send(&self.check_request(id)) {
             Ok(r) => r,
-            Err(e) => return Check { status: "error".into(), message: Some(e.message) },
+            Err(e) => return Check { status: "error".into(), message: Some(e.to_string()) },
         };
         match resp.status {
             404 | 405 | 501 => Check { status: "unsupported".into(), message: None },
@@ -268,7 +273,7 @@ impl Api<'_> {
                 let message = if status == "failed" { message } else { None };
                 Check { status, message }
             }
-            _ => Check { status: "error".into(), message: Some(error_message(&resp.body)) },
+            _ => Check { status: "error".into(), message: Some(resp.scrub(&error_message(&resp.body))) },
         }
     }
 }
@@ -276,7 +281,7 @@ impl Api<'_> {
 /// The text of an Airbyte error: `message`, then each `errors[]` entry as `field: message`;
 /// FastAPI's `{"detail": …}` too; else the raw body.
 pub fn error_message(body: &str) -> String {
-    let Ok(v) = serde_json::from_str::<Value>(body) else { return super::snippet(body) };
+    let Ok(v) = serde_json::from_str::<Value>(body) else { return crate::http::snippet(body, 200) };
     let mut parts: Vec<String> = Vec::new();
     if let Some(m) = v["message"].as_str().filter(|m| !m.trim().is_empty()) {
         parts.push(m.trim().to_string());
@@ -301,20 +306,184 @@ pub fn error_message(body: &str) -> String {
     if let Some(d) = v["detail"].as_str() {
         parts.push(d.to_string());
     }
-    if parts.is_empty() { super::snippet(body) } else { parts.join("; ") }
+    if parts.is_empty() { crate::http::snippet(body, 200) } else { parts.join("; ") }
 }
 
-fn refusal(what: &str, resp: &Response) -> Error {
-    let status = resp.status;
-    let verb = if status >= 500 { "failed to" } else { "refused to" };
-    let e = Error::remote(format!("Airbyte {verb} {what} (HTTP {status}): {}", error_message(&resp.body)));
-    match status {
-        401 | 403 => e.with_hint(
-            "check AIRBYTE_CLIENT_ID and AIRBYTE_CLIENT_SECRET (an Airbyte application's credentials), and AIRBYTE_ORGANIZATION_ID if you set it",
+pub fn refusal(what: &str, resp: &Response) -> Error {
+    let advice = match resp.status {
+        401 | 403 => Advice::Credentials(
+            "check AIRBYTE_CLIENT_ID and AIRBYTE_CLIENT_SECRET (an Airbyte application's credentials), and AIRBYTE_ORGANIZATION_ID if you set it".into(),
         ),
-        404 => e.with_hint("check --workspace-name, and AIRBYTE_API_URL if set"),
-        s if s >= 500 => e.with_hint("Airbyte failed on its side; try again later"),
-        _ => e,
+        404 => Advice::Check("check --workspace-name, and AIRBYTE_API_URL if set".into()),
+        s if s >= 500 => Advice::Retry("Airbyte failed on its side; try again later".into()),
+        _ => Advice::None,
+    };
+    Error::Refused {
+        platform: "Airbyte",
+        action: what.to_string(),
+        status: resp.status,
+        message: resp.scrub(&error_message(&resp.body)),
+        advice,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The push pipeline's steps
+
+/// `push airbyte`: list the workspace's connectors, delete one of the same name when replacing,
+/// create the connector, ask Airbyte to check it.
+pub struct Push<'a> {
+    pub http: &'a Http,
+    pub settings: Settings,
+    pub workspace: String,
+    pub name: String,
+    pub connector_type: String,
+    pub required_scopes: Vec<String>,
+    pub include_spam_and_trash: bool,
+    pub replace: bool,
+}
+
+#[derive(Serialize)]
+pub struct Report {
+    platform: &'static str,
+    dry_run: bool,
+    credential: String,
+    /// Sent as both `customer_name` and `workspace_name`.
+    workspace: String,
+    connector: ConnectorReport,
+    deleted: Vec<Deleted>,
+    check: Check,
+}
+
+#[derive(Serialize)]
+struct ConnectorReport {
+    name: String,
+    id: String,
+    /// "created", or "replaced" when an earlier one of that name was deleted first.
+    result: &'static str,
+}
+
+impl Push<'_> {
+    fn body(&self, cred: &Credential) -> Value {
+        connector_body(&self.name, &self.workspace, &self.connector_type, cred, self.include_spam_and_trash)
+    }
+}
+
+impl super::Target for Push<'_> {
+    type Report = Report;
+
+    fn platform(&self) -> &'static str {
+        "airbyte"
+    }
+
+    fn check(
+        &self,
+        provider: &crate::providers::Provider,
+        record: &crate::store::Record,
+        cred: &Credential,
+    ) -> crate::error::Result<Vec<String>> {
+        let mut warnings = Vec::new();
+        let needed_by = format!("Airbyte's {} connector", self.connector_type);
+        warnings.extend(super::check_scopes(provider, &cred.key, &record.scopes, &self.required_scopes, &needed_by)?);
+        warnings.extend(super::ownership_warning(provider, &cred.key, "Airbyte"));
+        Ok(warnings)
+    }
+
+    fn destination(&self) -> super::Destination {
+        let auth_source =
+            if self.settings.application().is_ok() { "AIRBYTE_CLIENT_ID, AIRBYTE_CLIENT_SECRET" } else { "none found" };
+        super::Destination {
+            workspace: self.workspace.clone(),
+            base_url: self.settings.base_url.clone(),
+            auth_source: auth_source.into(),
+        }
+    }
+
+    fn plan(&self, cred: &Credential) -> Vec<PlannedRequest> {
+        let id = self.settings.client_id.as_deref().unwrap_or("");
+        let mut requests = vec![PlannedRequest::new(&self.settings.token_request(id, ""), None)];
+        requests.extend(self.settings.api(self.http, "", cred.secret_values().to_vec()).plan(
+            &self.workspace,
+            &self.body(cred),
+            self.replace,
+        ));
+        requests
+    }
+
+    fn secrets(&self) -> Vec<String> {
+        self.settings.client_secret.iter().map(|s| s.expose().to_string()).collect()
+    }
+
+    fn missing_auth(&self) -> Option<Error> {
+        self.settings.application().err()
+    }
+
+    fn run(
+        &mut self,
+        cred: &Credential,
+        redactor: &mut crate::redact::Redactor,
+        progress: &mut dyn FnMut(super::Progress),
+    ) -> Result<(Report, Option<Error>)> {
+        use super::Progress::{Detail, Done};
+        let token = self.settings.token(self.http)?;
+        redactor.add(token.expose());
+        let api = self.settings.api(self.http, token.expose(), cred.secret_values().to_vec());
+        let (name, workspace) = (&self.name, &self.workspace);
+        let existing = api.find(workspace, name)?;
+        if !existing.is_empty() && !self.replace {
+            let ids: Vec<&str> = existing.iter().map(|e| e.id.as_str()).collect();
+            return Err(Error::Exists {
+                message: format!("Airbyte workspace {workspace} already has a connector named {name} ({})", ids.join(", ")),
+                hint: "add --replace to delete it and create the new one (credentials cannot be updated in place), or pick another --name".into(),
+            });
+        }
+        let mut deleted = Vec::new();
+        for old in &existing {
+            let d = api.delete(&old.id)?;
+            let job = d.job_id.as_ref().map(|j| format!(", job {j}")).unwrap_or_default();
+            progress(Done(format!("Deleted the earlier connector {name} ({}: {}{job})", d.id, d.result)));
+            deleted.push(d);
+        }
+        let id = api.create(&self.body(cred)).map_err(|e| match (&e, deleted.is_empty()) {
+            (_, true) => e,
+            (_, false) => Error::Failed {
+                message: format!("{e}; the earlier connector {name} was already deleted"),
+                hint: "run the same push again to create it".into(),
+            },
+        })?;
+        let result = if deleted.is_empty() { "created" } else { "replaced" };
+        progress(Done(format!(
+            "Connector {name} {result} in Airbyte workspace {workspace} (id {id}, from {})",
+            cred.key
+        )));
+        let check = api.check(&id);
+        match check.status.as_str() {
+            "succeeded" => progress(Detail("check:  succeeded".into())),
+            "failed" => {}
+            "unsupported" => progress(Detail("check:  not offered by this server".into())),
+            "error" => progress(super::Progress::Warn(format!(
+                "Airbyte's check of connector {id} could not be run: {}",
+                check.message.as_deref().unwrap_or("no details")
+            ))),
+            other => progress(Detail(format!("check:  {other}"))),
+        }
+        let failure = (check.status == "failed").then(|| Error::Failed {
+            message: format!(
+                "connector {name} ({id}) was created, but Airbyte's check failed: {}",
+                check.message.as_deref().unwrap_or("no details given")
+            ),
+            hint: "Airbyte could not use the credential (a known risk with tokens of your own OAuth client); fix the cause, then run the same push with --replace".into(),
+        });
+        let report = Report {
+            platform: "airbyte",
+            dry_run: false,
+            credential: cred.key.clone(),
+            workspace: workspace.clone(),
+            connector: ConnectorReport { name: name.clone(), id, result },
+            deleted,
+            check,
+        };
+        Ok((report, failure))
     }
 }
 
@@ -338,12 +507,15 @@ mod tests {
     #[test]
     fn body_sends_the_workspace_under_both_names() {
         let cred = Credential {
+            key: "gmail:a".into(),
+            provider: "gmail".into(),
+            account: "a".into(),
             client_id: "cid".into(),
             client_secret: Secret::new("cs"),
             refresh_token: Secret::new("rt"),
             access_token: Secret::new("at"),
         };
-        let b = connector_body("n", "ws", &cred, false);
+        let b = connector_body("n", "ws", "Gmail", &cred, false);
         assert_eq!(b["customer_name"], "ws");
         assert_eq!(b["workspace_name"], "ws");
         assert_eq!(b["connector_type"], "Gmail");
@@ -353,18 +525,19 @@ mod tests {
         );
         assert!(b.get("replication_config").is_none());
         assert_eq!(
-            connector_body("n", "ws", &cred, true)["replication_config"],
+            connector_body("n", "ws", "Gmail", &cred, true)["replication_config"],
             json!({"include_spam_and_trash": true})
         );
     }
 
     #[test]
     fn settings_need_both_application_variables() {
-        let env = |k: &str| (k == "AIRBYTE_CLIENT_ID").then(|| "id".to_string());
-        let s = Settings::resolve(&env).unwrap();
+        let s = Settings::resolve(&Env::fixed([("AIRBYTE_CLIENT_ID", "id")])).unwrap();
         assert_eq!(s.base_url, DEFAULT_URL);
         let e = s.application().err().unwrap();
-        assert_eq!(e.kind, crate::error::Kind::Usage);
-        assert!(e.message.contains("AIRBYTE_CLIENT_SECRET not set"), "{}", e.message);
+        assert!(
+            matches!(&e, Error::Settings { message, .. } if message.contains("AIRBYTE_CLIENT_SECRET not set")),
+            "{e}"
+        );
     }
 }

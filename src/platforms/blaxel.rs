@@ -16,32 +16,13 @@ use base64::Engine;
 use serde_json::{Value, json};
 
 use super::blaxel_config::{self, SavedCredentials};
-use super::{Credential, EnvLookup, Outcome, PlannedRequest};
-use crate::error::{Error, Result};
+use super::{Advice, Credential, Error, Outcome, PlannedRequest, Result};
+use crate::env::Env;
 use crate::http::{Http, Request, Response};
 use crate::secret::Secret;
 
 pub const PROD_URL: &str = "https://api.blaxel.ai/v0";
 pub const DEV_URL: &str = "https://api.blaxel.dev/v0";
-
-/// Scopes each Blaxel integration needs from a Google credential. Gmail's MCP server reads the
-/// sender address from the id_token Google returns on refresh, hence `openid` and `email`.
-pub fn required_scopes(integration: &str) -> &'static [&'static str] {
-    match integration {
-        "gmail" => &["https://www.googleapis.com/auth/gmail.send", "openid", "email"],
-        "google-drive" => &["https://www.googleapis.com/auth/drive.file"],
-        _ => &[],
-    }
-}
-
-/// The Blaxel integration a provider's credential is for, unless `--integration` says otherwise.
-pub fn default_integration(provider: &str) -> Option<&'static str> {
-    match provider {
-        "gmail" => Some("gmail"),
-        "google-drive" => Some("google-drive"),
-        _ => None,
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Settings: workspace, base URL and credentials, resolved as Blaxel's own SDKs and CLI do.
@@ -71,27 +52,33 @@ pub struct Settings {
 impl Settings {
     /// The error a real run stops with when no credentials were found.
     pub fn missing_auth_error(&self) -> Error {
-        Error::usage(format!("no Blaxel credentials found for workspace {}", self.workspace)).with_hint(format!(
-            "set BL_API_KEY (an API key from the Blaxel console), or BL_CLIENT_CREDENTIALS, or log in with the Blaxel CLI: bl login {}",
-            self.workspace
-        ))
+        Error::settings(
+            format!("no Blaxel credentials found for workspace {}", self.workspace),
+            format!(
+                "set BL_API_KEY (an API key from the Blaxel console), or BL_CLIENT_CREDENTIALS, or log in with the Blaxel CLI: bl login {}",
+                self.workspace
+            ),
+        )
     }
 }
 
 fn copy_error(e: &Error) -> Error {
-    Error { kind: e.kind, message: e.message.clone(), hint: e.hint.clone() }
+    match e {
+        Error::Settings { message, hint } => Error::settings(message.clone(), hint.clone()),
+        other => Error::settings(other.to_string(), String::new()),
+    }
 }
 
 /// Workspace: `--workspace`, `BL_WORKSPACE`, the CLI's `context.workspace`. Credentials:
 /// `BL_API_KEY`, `BL_CLIENT_CREDENTIALS`, then the workspace's entry in the CLI's file (`apiKey`,
 /// `client_credentials`, `access_token`, preferred in that order). Base URL: `BL_API_URL`,
 /// `BL_ENV` (prod/dev), the workspace's `env` in the file, production.
-pub fn resolve(flag_workspace: Option<&str>, env: EnvLookup, config_path: Option<&Path>) -> Result<Settings> {
-    let env_workspace = env("BL_WORKSPACE");
-    let env_key = env("BL_API_KEY");
-    let env_client = env("BL_CLIENT_CREDENTIALS");
-    let env_url = env("BL_API_URL");
-    let env_env = env("BL_ENV");
+pub fn resolve(flag_workspace: Option<&str>, env: &Env, config_path: Option<&Path>) -> Result<Settings> {
+    let env_workspace = env.get("BL_WORKSPACE");
+    let env_key = env.get("BL_API_KEY");
+    let env_client = env.get("BL_CLIENT_CREDENTIALS");
+    let env_url = env.get("BL_API_URL");
+    let env_env = env.get("BL_ENV");
     let needs_file = (flag_workspace.is_none() && env_workspace.is_none())
         || (env_key.is_none() && env_client.is_none())
         || (env_url.is_none() && env_env.is_none());
@@ -109,7 +96,8 @@ pub fn resolve(flag_workspace: Option<&str>, env: EnvLookup, config_path: Option
             match cfg.as_ref().and_then(|c| c.current_workspace.clone()) {
                 Some(w) => (w, format!("context.workspace in {file_label}")),
                 None => {
-                    return Err(Error::usage("no Blaxel workspace given").with_hint(
+                    return Err(Error::settings(
+                        "no Blaxel workspace given",
                         "pass --workspace NAME, set BL_WORKSPACE, or log in with the Blaxel CLI (`bl login NAME`)",
                     ));
                 }
@@ -117,7 +105,10 @@ pub fn resolve(flag_workspace: Option<&str>, env: EnvLookup, config_path: Option
         }
     };
     if workspace.trim().is_empty() || workspace.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(Error::usage(format!("{workspace:?} ({workspace_source}) is not a Blaxel workspace name")));
+        return Err(Error::settings(
+            format!("{workspace:?} ({workspace_source}) is not a Blaxel workspace name"),
+            "workspace names have no spaces or control characters",
+        ));
     }
 
     let file_workspace = || -> Result<Option<&blaxel_config::Workspace>> {
@@ -201,8 +192,10 @@ fn env_base(value: &str, origin: &str) -> Result<String> {
     match value.trim().to_ascii_lowercase().as_str() {
         "prod" => Ok(PROD_URL.into()),
         "dev" => Ok(DEV_URL.into()),
-        _ => Err(Error::usage(format!("{origin} is {value:?}; Blaxel environments are prod and dev"))
-            .with_hint("set BL_API_URL to use another API URL")),
+        _ => Err(Error::settings(
+            format!("{origin} is {value:?}; Blaxel environments are prod and dev"),
+            "set BL_API_URL to use another API URL",
+        )),
     }
 }
 
@@ -217,8 +210,10 @@ fn check_client_credentials(value: &str, origin: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::usage(format!("{origin} is not base64 of CLIENT_ID:CLIENT_SECRET"))
-            .with_hint("encode it with: printf '%s' \"$CLIENT_ID:$CLIENT_SECRET\" | base64"))
+        Err(Error::settings(
+            format!("{origin} is not base64 of CLIENT_ID:CLIENT_SECRET"),
+            "encode it with: printf '%s' \"$CLIENT_ID:$CLIENT_SECRET\" | base64",
+        ))
     }
 }
 
@@ -231,7 +226,7 @@ fn expired_at(token: &str) -> Option<String> {
 /// The client-credentials exchange request (`POST {base}/oauth/token`, Basic auth).
 pub fn token_request(base_url: &str, client_credentials: &str) -> Request {
     Request::new("POST", format!("{base_url}/oauth/token"))
-        .header("Authorization", format!("Basic {}", client_credentials.trim()))
+        .secret_header("Authorization", format!("Basic {}", client_credentials.trim()))
         .json(&json!({"grant_type": "client_credentials"}))
 }
 
@@ -244,11 +239,9 @@ pub fn exchange_client_credentials(http: &Http, base_url: &str, cc: &Secret, aut
     serde_json::from_str::<Value>(&resp.body)
         .ok()
         .and_then(|v| v.get("access_token").and_then(Value::as_str).map(Secret::new))
-        .ok_or_else(|| {
-            Error::remote(format!(
-                "Blaxel's token endpoint answered without an access_token: {}",
-                super::snippet(&resp.body)
-            ))
+        .ok_or_else(|| Error::Malformed {
+            platform: "Blaxel",
+            detail: format!("an access token without an access_token: {}", resp.snippet()),
         })
 }
 
@@ -287,13 +280,15 @@ pub struct Api<'a> {
     pub workspace: &'a str,
     pub token: &'a str,
     pub auth_hint: &'a str,
+    /// Secrets the requests carry in their bodies (the credential pushed).
+    pub secrets: Vec<&'a str>,
 }
 
 /// The MCP server as the push left it.
 #[derive(Debug)]
 pub struct FunctionState {
     pub outcome: Outcome,
-    pub status: Option<String>,
+    pub status: Option<DeployStatus>,
     pub url: Option<String>,
     /// Why an existing function was updated.
     pub reason: Option<String>,
@@ -301,13 +296,14 @@ pub struct FunctionState {
 
 impl Api<'_> {
     fn request(&self, method: &'static str, path: &str) -> Request {
-        Request::new(method, format!("{}{path}", self.base_url))
+        let req = Request::new(method, format!("{}{path}", self.base_url))
             .bearer(self.token)
-            .header("X-Blaxel-Workspace", self.workspace)
+            .header("X-Blaxel-Workspace", self.workspace);
+        self.secrets.iter().fold(req, |r, s| r.secret(s))
     }
 
     fn send(&self, req: &Request) -> Result<Response> {
-        self.http.send_with_retries(req)
+        Ok(self.http.send_with_retries(req)?)
     }
 
     fn create_connection(&self, body: &Value) -> Request {
@@ -382,7 +378,7 @@ impl Api<'_> {
             let v = json_of(&resp);
             return Ok(FunctionState {
                 outcome: Outcome::Created,
-                status: status_of(&v),
+                status: status_of(&v).map(|s| DeployStatus::parse(&s)),
                 url: url_of(&v),
                 reason: None,
             });
@@ -408,7 +404,12 @@ impl Api<'_> {
         } else if status.as_deref() == Some("FAILED") {
             Some("its last deployment FAILED; redeployed".to_string())
         } else {
-            return Ok(FunctionState { outcome: Outcome::Unchanged, status, url: url_of(&existing), reason: None });
+            return Ok(FunctionState {
+                outcome: Outcome::Unchanged,
+                status: status.map(|s| DeployStatus::parse(&s)),
+                url: url_of(&existing),
+                reason: None,
+            });
         };
         let resp = self.send(&self.put_function(name, body))?;
         if !resp.is_success() {
@@ -417,7 +418,7 @@ impl Api<'_> {
         let v = json_of(&resp);
         Ok(FunctionState {
             outcome: Outcome::Updated,
-            status: status_of(&v).or(status),
+            status: status_of(&v).or(status).map(|s| DeployStatus::parse(&s)),
             url: url_of(&v).or_else(|| url_of(&existing)),
             reason,
         })
@@ -445,18 +446,19 @@ impl Api<'_> {
                 "DEPLOYED" => return Ok((status, url_of(&v))),
                 "FAILED" => {
                     let why = failure_reason(&v).map(|m| format!(": {m}")).unwrap_or_default();
-                    return Err(Error::remote(format!("the MCP server {name} failed to deploy{why}"))
-                        .with_hint("see its logs in the Blaxel console; running the same push again redeploys it"));
+                    return Err(Error::Failed {
+                        message: format!("the MCP server {name} failed to deploy{why}"),
+                        hint: "see its logs in the Blaxel console; running the same push again redeploys it".into(),
+                    });
                 }
                 _ => {}
             }
             let left = timeout.saturating_sub(started.elapsed());
             if left.is_zero() {
-                return Err(Error::remote(format!(
-                    "the MCP server {name} is still {status} after {}s",
-                    timeout.as_secs()
-                ))
-                .with_hint("it may still finish: run the same push with --wait again (nothing is created twice), or raise --timeout"));
+                return Err(Error::Failed {
+                    message: format!("the MCP server {name} is still {status} after {}s", timeout.as_secs()),
+                    hint: "it may still finish: run the same push with --wait again (nothing is created twice), or raise --timeout".into(),
+                });
             }
             std::thread::sleep(delay.min(left));
             delay = (delay * 2).min(Duration::from_secs(5));
@@ -513,31 +515,273 @@ pub fn error_message(body: &str) -> String {
             return s;
         }
     }
-    super::snippet(body)
+    crate::http::snippet(body, 200)
 }
 
 fn refusal(what: &str, resp: &Response, auth_hint: &str) -> Error {
-    let msg = error_message(&resp.body);
-    let status = resp.status;
-    let verb = if status >= 500 { "failed to" } else { "refused to" };
-    let e = Error::remote(format!("Blaxel {verb} {what} (HTTP {status}): {msg}"));
-    match status {
-        401 | 403 => e.with_hint(auth_hint.to_string()),
-        404 => e.with_hint("check the workspace name, and BL_API_URL / BL_ENV if set"),
-        s if s >= 500 => e.with_hint("Blaxel failed on its side; try again later: running the same push again is safe"),
-        _ => e,
+    let advice = match resp.status {
+        401 | 403 => Advice::Credentials(auth_hint.to_string()),
+        404 => Advice::Check("check the workspace name, and BL_API_URL / BL_ENV if set".into()),
+        s if s >= 500 => {
+            Advice::Retry("Blaxel failed on its side; try again later: running the same push again is safe".into())
+        }
+        _ => Advice::None,
+    };
+    Error::Refused {
+        platform: "Blaxel",
+        action: what.to_string(),
+        status: resp.status,
+        message: resp.scrub(&error_message(&resp.body)),
+        advice,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The push pipeline's steps
+
+/// A deployment status as Blaxel reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeployStatus {
+    Deployed,
+    Failed,
+    /// Anything else (DEPLOYING, BUILDING, …), as Blaxel spells it.
+    Other(String),
+}
+
+impl DeployStatus {
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "DEPLOYED" => DeployStatus::Deployed,
+            "FAILED" => DeployStatus::Failed,
+            other => DeployStatus::Other(other.to_string()),
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        match self {
+            DeployStatus::Deployed => "DEPLOYED",
+            DeployStatus::Failed => "FAILED",
+            DeployStatus::Other(s) => s,
+        }
+    }
+}
+
+impl serde::Serialize for DeployStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// `push blaxel`: the connection, then the MCP server bound to it, then (with `--wait`) its
+/// deployment.
+pub struct Push<'a> {
+    pub http: &'a Http,
+    pub settings: Settings,
+    pub integration: String,
+    /// Scopes the integration needs (from the provider's entry).
+    pub required_scopes: Vec<String>,
+    pub connection: String,
+    pub connection_display: String,
+    /// The MCP server's name and display name; `None` with `--no-function`.
+    pub function: Option<(String, String)>,
+    pub wait: Option<Duration>,
+}
+
+#[derive(serde::Serialize)]
+pub struct Report {
+    platform: &'static str,
+    dry_run: bool,
+    credential: String,
+    workspace: String,
+    connection: ConnectionReport,
+    function: Option<FunctionReport>,
+}
+
+#[derive(serde::Serialize)]
+struct ConnectionReport {
+    name: String,
+    integration: String,
+    result: Outcome,
+}
+
+#[derive(serde::Serialize)]
+struct FunctionReport {
+    name: String,
+    result: Outcome,
+    /// The deployment status last seen (DEPLOYED after a successful `--wait`).
+    status: Option<DeployStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+}
+
+impl Push<'_> {
+    fn api<'b>(&'b self, token: &'b str, cred: &'b Credential) -> Api<'b> {
+        Api {
+            http: self.http,
+            base_url: &self.settings.base_url,
+            workspace: &self.settings.workspace,
+            token,
+            auth_hint: &self.settings.auth_hint,
+            secrets: cred.secret_values().to_vec(),
+        }
+    }
+
+    fn bodies(&self, cred: &Credential) -> (Value, Option<Value>) {
+        let conn = connection_body(&self.connection, &self.connection_display, &self.integration, cred);
+        let func = self.function.as_ref().map(|(name, display)| function_body(name, display, &self.connection));
+        (conn, func)
+    }
+}
+
+impl super::Target for Push<'_> {
+    type Report = Report;
+
+    fn platform(&self) -> &'static str {
+        "blaxel"
+    }
+
+    fn check(
+        &self,
+        provider: &crate::providers::Provider,
+        record: &crate::store::Record,
+        cred: &Credential,
+    ) -> crate::error::Result<Vec<String>> {
+        let mut warnings = Vec::new();
+        let needed_by = format!("Blaxel's {} integration", self.integration);
+        warnings.extend(super::check_scopes(provider, &cred.key, &record.scopes, &self.required_scopes, &needed_by)?);
+        warnings.extend(super::ownership_warning(provider, &cred.key, "Blaxel"));
+        warnings.extend(self.settings.stale_login.clone());
+        Ok(warnings)
+    }
+
+    fn destination(&self) -> super::Destination {
+        super::Destination {
+            workspace: self.settings.workspace.clone(),
+            base_url: self.settings.base_url.clone(),
+            auth_source: self.settings.auth_source.clone(),
+        }
+    }
+
+    fn plan(&self, cred: &Credential) -> Vec<PlannedRequest> {
+        let (conn, func) = self.bodies(cred);
+        let mut requests = Vec::new();
+        if let Some(Auth::ClientCredentials(_)) = &self.settings.auth {
+            requests.push(PlannedRequest::new(&token_request(&self.settings.base_url, ""), None));
+        }
+        let function = self.function.as_ref().map(|(name, _)| name.as_str()).zip(func.as_ref());
+        requests.extend(self.api("", cred).plan((&self.connection, &conn), function, self.wait.is_some()));
+        requests
+    }
+
+    fn secrets(&self) -> Vec<String> {
+        match &self.settings.auth {
+            Some(Auth::Bearer(t) | Auth::ClientCredentials(t)) => vec![t.expose().to_string()],
+            None => Vec::new(),
+        }
+    }
+
+    fn missing_auth(&self) -> Option<Error> {
+        self.settings.auth.is_none().then(|| self.settings.missing_auth_error())
+    }
+
+    fn run(
+        &mut self,
+        cred: &Credential,
+        redactor: &mut crate::redact::Redactor,
+        progress: &mut dyn FnMut(super::Progress),
+    ) -> Result<(Report, Option<Error>)> {
+        use super::Progress::{Detail, Done, WaitOver, Waiting};
+        let bearer: Secret = match self.settings.auth.as_ref().ok_or_else(|| self.settings.missing_auth_error())? {
+            Auth::Bearer(t) => t.clone(),
+            Auth::ClientCredentials(cc) => {
+                exchange_client_credentials(self.http, &self.settings.base_url, cc, &self.settings.auth_hint)?
+            }
+        };
+        redactor.add(bearer.expose());
+        let (conn_body, func_body) = self.bodies(cred);
+        let api = self.api(bearer.expose(), cred);
+        let ws = &self.settings.workspace;
+        let outcome = api.push_connection(&self.connection, &conn_body)?;
+        progress(Done(format!(
+            "Integration connection {} {} in Blaxel workspace {ws} ({}, from {})",
+            self.connection,
+            outcome.as_str(),
+            self.integration,
+            cred.key
+        )));
+        let mut report = Report {
+            platform: "blaxel",
+            dry_run: false,
+            credential: cred.key.clone(),
+            workspace: ws.clone(),
+            connection: ConnectionReport {
+                name: self.connection.clone(),
+                integration: self.integration.clone(),
+                result: outcome,
+            },
+            function: None,
+        };
+        let (Some((function, _)), Some(body)) = (&self.function, &func_body) else { return Ok((report, None)) };
+        let state = api.push_function(function, body, &self.connection).map_err(|e| Error::Failed {
+            message: format!("{e}; the connection {} was {}", self.connection, outcome.as_str()),
+            hint: match e {
+                Error::Refused { advice: Advice::Credentials(h) | Advice::Check(h) | Advice::Retry(h), .. } => h,
+                _ => "running the same push again finishes the job".into(),
+            },
+        })?;
+        let reason = state.reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default();
+        progress(Done(format!("MCP server {function} {}{reason}", state.outcome.as_str())));
+        let mut status = state.status.clone();
+        let mut url = state.url.clone();
+        let mut failure = None;
+        if let Some(timeout) = self.wait {
+            let mut last = None;
+            let result = api.wait_deployed(function, timeout, &mut |s| {
+                progress(Waiting {
+                    name: function.clone(),
+                    what: format!("MCP server {function} to deploy"),
+                    state: s.to_string(),
+                });
+                last = Some(DeployStatus::parse(s));
+            });
+            progress(WaitOver);
+            status = last.or(status);
+            match result {
+                Ok((_, deployed_url)) => url = url.or(deployed_url),
+                Err(e) => failure = Some(e),
+            }
+        }
+        match (&status, self.wait.is_some(), &failure) {
+            (Some(s), true, None) => progress(Detail(format!("status: {}", s.as_str()))),
+            (Some(s), false, _) if *s != DeployStatus::Deployed => {
+                progress(Detail(format!("status: {} (add --wait to wait until DEPLOYED)", s.as_str())))
+            }
+            (Some(s), false, _) => progress(Detail(format!("status: {}", s.as_str()))),
+            _ => {}
+        }
+        if let Some(u) = &url {
+            progress(Detail(format!("url:    {u}")));
+        }
+        report.function =
+            Some(FunctionReport { name: function.clone(), result: state.outcome, status, url, reason: state.reason });
+        Ok((report, failure))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
 
-    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        move |k: &str| map.get(k).cloned()
+    fn env_of(pairs: &[(&str, &str)]) -> Env {
+        Env::fixed(pairs.iter().copied())
+    }
+
+    fn hint(e: &Error) -> String {
+        match e {
+            Error::Settings { hint, .. } => hint.clone(),
+            other => panic!("not a settings error: {other:?}"),
+        }
     }
 
     fn config(dir: &Path, text: &str) -> std::path::PathBuf {
@@ -591,19 +835,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let none = dir.path().join("absent.yaml");
         let e = resolve(None, &env_of(&[("BL_API_KEY", "k")]), Some(&none)).err().unwrap();
-        assert_eq!(e.kind, crate::error::Kind::Usage);
-        assert!(e.hint.unwrap().contains("--workspace"));
+        assert!(matches!(e, Error::Settings { .. }));
+        assert!(hint(&e).contains("--workspace"));
         let s = resolve(Some("w"), &env_of(&[]), Some(&none)).unwrap();
         assert!(s.auth.is_none());
-        assert!(s.missing_auth_error().hint.unwrap().contains("BL_API_KEY"));
+        assert!(hint(&s.missing_auth_error()).contains("BL_API_KEY"));
         let e = resolve(Some("w"), &env_of(&[("BL_CLIENT_CREDENTIALS", "not base64!")]), None).err().unwrap();
-        assert!(e.message.contains("BL_CLIENT_CREDENTIALS"), "{}", e.message);
+        assert!(e.to_string().contains("BL_CLIENT_CREDENTIALS"), "{e}");
         let e = resolve(Some("w"), &env_of(&[("BL_API_KEY", "k"), ("BL_ENV", "staging")]), None).err().unwrap();
-        assert!(e.message.contains("prod and dev"), "{}", e.message);
+        assert!(e.to_string().contains("prod and dev"), "{e}");
         let e = resolve(Some("w"), &env_of(&[("BL_API_KEY", "k"), ("BL_API_URL", "http://api.example.test")]), None)
             .err()
             .unwrap();
-        assert!(e.message.contains("https"), "{}", e.message);
+        assert!(e.to_string().contains("https"), "{e}");
     }
 
     #[test]
@@ -631,6 +875,9 @@ mod tests {
     #[test]
     fn bodies_match_blaxels_guide() {
         let cred = Credential {
+            key: "gmail:a".into(),
+            provider: "gmail".into(),
+            account: "a".into(),
             client_id: "cid".into(),
             client_secret: Secret::new("cs"),
             refresh_token: Secret::new("rt"),

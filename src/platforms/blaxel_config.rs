@@ -22,7 +22,8 @@ use std::path::{Path, PathBuf};
 
 use yaml_rust2::{Yaml, YamlLoader};
 
-use crate::error::{Error, Result};
+use super::{Error, Result};
+use crate::env::Env;
 use crate::secret::Secret;
 
 /// A workspace's saved credentials, in the order they are preferred: a long-lived key first, a
@@ -62,29 +63,28 @@ impl CliConfig {
 }
 
 /// `$HOME/.blaxel/config.yaml` (the platform's home directory when HOME is unset).
-pub fn default_path() -> Option<PathBuf> {
-    let home = std::env::var_os("HOME")
-        .filter(|h| !h.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()))?;
-    Some(home.join(".blaxel").join("config.yaml"))
+pub fn default_path(env: &Env) -> Option<PathBuf> {
+    Some(env.home()?.join(".blaxel").join("config.yaml"))
 }
 
 /// Reads the file; `None` when it does not exist. A file that is not YAML is a configuration
 /// error naming it.
 pub fn load(path: &Path) -> Result<Option<CliConfig>> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(crate::error::io_error("cannot read", path, e)),
-    };
-    parse(&text, path).map(Some)
+    let bytes = crate::fsutil::read_regular(path, 1024 * 1024).map_err(|e| {
+        Error::settings(e.to_string(), "log in again with the Blaxel CLI (`bl login WORKSPACE`), or set BL_API_KEY")
+    })?;
+    match bytes {
+        None => Ok(None),
+        Some(b) => parse(&String::from_utf8_lossy(&b), path).map(Some),
+    }
 }
 
 fn parse(text: &str, path: &Path) -> Result<CliConfig> {
     let docs = YamlLoader::load_from_str(text).map_err(|e| {
-        Error::usage(format!("{} is not valid YAML ({e})", path.display()))
-            .with_hint("log in again with the Blaxel CLI (`bl login WORKSPACE`), or set BL_API_KEY and BL_WORKSPACE")
+        Error::settings(
+            format!("{} is not valid YAML ({e})", path.display()),
+            "log in again with the Blaxel CLI (`bl login WORKSPACE`), or set BL_API_KEY and BL_WORKSPACE",
+        )
     })?;
     let doc = docs.into_iter().next().unwrap_or(Yaml::Null);
     let text_of = |y: &Yaml| y.as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
@@ -153,7 +153,6 @@ mod tests {
     #[test]
     fn broken_yaml_names_the_file() {
         let e = parse("context: [unclosed\n", Path::new("/h/.blaxel/config.yaml")).err().unwrap();
-        assert_eq!(e.kind, crate::error::Kind::Usage);
-        assert!(e.message.contains("/h/.blaxel/config.yaml"), "{}", e.message);
+        assert!(matches!(&e, Error::Settings { message, .. } if message.contains("/h/.blaxel/config.yaml")), "{e}");
     }
 }

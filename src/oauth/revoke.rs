@@ -1,0 +1,66 @@
+//! Revoking a token at logout, in the provider's style: RFC 7009, a bearer POST (Dropbox), a
+//! form with just the token (Slack), or GitHub's grant API.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::Error;
+use super::client::Client;
+use crate::http::{Http, Request};
+use crate::providers::{Provider, Revocation, fill_template};
+
+#[derive(Debug, PartialEq)]
+pub enum Outcome {
+    Revoked,
+    /// The provider has no way for a client to revoke.
+    Unsupported,
+}
+
+/// Revokes `token` (a refresh token when `hint` says so, else an access token).
+pub fn revoke(
+    http: &Http,
+    provider: &Provider,
+    values: &BTreeMap<String, String>,
+    client: &Client,
+    token: &str,
+    hint: &str,
+) -> Result<Outcome, Error> {
+    let style = provider.revocation_style();
+    let Some(template) = provider.revocation_url.as_deref().filter(|_| style != Revocation::None) else {
+        return Ok(Outcome::Unsupported);
+    };
+    let mut values = values.clone();
+    values.insert("client_id".into(), client.id.clone());
+    let url = fill_template(template, &values).map_err(Error::MissingParam)?;
+    let req = match style {
+        Revocation::Rfc7009 => {
+            let mut fields = vec![("token".to_string(), token.to_string()), ("token_type_hint".into(), hint.into())];
+            let req = client.authenticate(Request::new("POST", &url), &mut fields);
+            req.form(fields)
+        }
+        Revocation::Bearer => Request::new("POST", &url).bearer(token),
+        Revocation::Query => Request::new("POST", &url).form([("token", token)]),
+        Revocation::Github => client
+            .basic(Request::new("DELETE", &url))
+            .header("Accept", "application/vnd.github+json")
+            .secret(token)
+            .json(&json!({ "access_token": token })),
+        Revocation::None => unreachable!("handled above"),
+    };
+    let resp = http.send(&req).map_err(Error::Transport)?;
+    // Slack answers HTTP 200 with {"ok": false, "error": …}.
+    let body = resp.json();
+    let slack_error = body.as_ref().filter(|v| v["ok"] == false).and_then(|v| v["error"].as_str().map(str::to_string));
+    if resp.is_success() && slack_error.is_none() {
+        return Ok(Outcome::Revoked);
+    }
+    let (error, description) = match &body {
+        Some(v) => (
+            v["error"].as_str().map(str::to_string).or(slack_error).unwrap_or_else(|| "error".into()),
+            v["error_description"].as_str().or(v["message"].as_str()).map(|d| resp.scrub(d)),
+        ),
+        None => ("error".into(), Some(resp.snippet())),
+    };
+    Err(Error::Refused { status: resp.status, error, description, uri: None })
+}
