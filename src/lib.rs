@@ -42,7 +42,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env, ui: impl FnOnce(O
         Ok(c) => c,
         Err(e) => {
             let ui = ui(Options::default());
-            let text = e.render().ansi().to_string();
+            let text = e.render().to_string();
             if e.use_stderr() {
                 ui.error_text(&text);
             } else {

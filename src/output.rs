@@ -87,7 +87,12 @@ impl Ui {
     /// No terminal anywhere; what is printed is kept for the caller (tests).
     pub fn captured(opts: Options) -> (Self, Captured) {
         let cap = Captured::default();
-        let ui = Ui(Arc::new(Inner {
+        (Self::capturing(opts, &cap), cap)
+    }
+
+    /// A [`Ui`] that prints into `cap`.
+    pub fn capturing(opts: Options, cap: &Captured) -> Self {
+        Ui(Arc::new(Inner {
             opts,
             interactive: false,
             stdin_tty: false,
@@ -95,8 +100,7 @@ impl Ui {
             color: false,
             out: Mutex::new(Box::new(Shared(cap.out.clone()))),
             err: Mutex::new(Box::new(Shared(cap.err.clone()))),
-        }));
-        (ui, cap)
+        }))
     }
 
     pub fn json(&self) -> bool {

@@ -1,6 +1,7 @@
-//! Airbyte's agent-connector API: a Gmail connector holding the OAuth client and refresh token.
-//! Facts from PLATFORMS.md: an application token from the application's client id and secret;
-//! creating does not check credentials and a second create makes a second connector (no 409), so
+//! Airbyte's agent-connector API: a connector holding the OAuth client and refresh token. Facts from
+//! Airbyte's API description (tests/fixtures/specs/airbyte) and its agent-engine docs: an
+//! application token from the application's client id and secret; creating does not check
+//! credentials and a second create makes a second connector (no 409), so
 //! the workspace is listed first and an existing connector is replaced only on request (delete +
 //! create: credentials cannot be updated in place). The workspace field is `customer_name` in the
 //! published description and `workspace_name` in newer docs: both are sent, with the same value,

@@ -1,6 +1,6 @@
 //! Blaxel: an integration connection holding the OAuth client and refresh token, and an MCP server
-//! ("function") bound to it. Facts from PLATFORMS.md: every create answers 200, a POST with an
-//! existing name 409; PUT takes the full body and never creates; GET masks connection secrets (so
+//! ("function") bound to it. Facts from Blaxel's API description (tests/fixtures/specs/blaxel) and
+//! its OAuth-flow guide: every create answers 200, a POST with an existing name 409; PUT takes the full body and never creates; GET masks connection secrets (so
 //! a PUT body is always built from the local credential, never from a GET); errors come flat
 //! `{"code","error","message"}` or nested `{"error":{"code","message"}}`.
 //!

@@ -1,5 +1,5 @@
 //! The Blaxel CLI's own login file, `~/.blaxel/config.yaml`, read (never written) so that a person
-//! who ran `bl login` needs nothing else. Only the fields PLATFORMS.md documents are read; the rest
+//! who ran `bl login` needs nothing else. Only the fields Blaxel's CLI documents are read; the rest
 //! of the file is ignored, and so are credentials of other workspaces.
 //!
 //! ```yaml

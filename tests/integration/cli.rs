@@ -219,3 +219,23 @@ fn redirect_uri_conflicts_are_usage_errors() {
         .expect_code(2)
         .stderr_has("explicit port");
 }
+
+/// A test whose peer is missing says so where a plain `cargo test` shows it (past the output
+/// capture), and the run ends with a count. Runs one oidc-provider test of this binary with node
+/// out of reach.
+#[test]
+fn skips_are_visible_with_a_count() {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "e2e_connect::public_client_with_pkce_alone", "--test-threads", "1"])
+        .env("PATH", "/nonexistent")
+        .env_remove("OAUTHCTL_TEST_REQUIRE_ALL")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("SKIP: e2e_connect::public_client_with_pkce_alone: node and the npm fixtures"),
+        "no SKIP line on stderr:\n{stderr}"
+    );
+    assert!(stderr.contains("SKIPPED: 1 test did not run"), "no summary:\n{stderr}");
+}

@@ -32,7 +32,7 @@ fn function(status: &str, connections: &[&str]) -> Value {
     })
 }
 
-/// Blaxel as PLATFORMS.md describes it, remembering what was created: a POST answers 200 the
+/// Blaxel as its API description and OAuth-flow guide describe it (tests/fixtures/specs/blaxel), remembering what was created: a POST answers 200 the
 /// first time and 409 after; PUT answers 200 for what exists. The function deploys on its
 /// `deploy_after`-th GET. While `fail_function_posts` is set, creating the function answers 500.
 struct FakeBlaxel {

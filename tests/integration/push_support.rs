@@ -106,14 +106,14 @@ pub struct Prism {
 }
 
 impl Prism {
-    /// `spec` is a path under ../shared/specs; `None` (after a visible skip) without node fixtures.
+    /// `spec` is a path under tests/fixtures/specs; `None` (after a visible skip) without node fixtures.
     pub fn start(spec: &str) -> Option<Self> {
         let cli = util::fixtures().join("node_modules/@stoplight/prism-cli/dist/index.js");
         let ok = util::have_program("node") && cli.is_file();
         if !util::available("node and @stoplight/prism-cli (cd tests/fixtures && npm ci)", ok) {
             return None;
         }
-        let spec = util::repo().join("..").join("shared").join("specs").join(spec);
+        let spec = util::fixtures().join("specs").join(spec);
         assert!(spec.is_file(), "API description missing: {}", spec.display());
         // A free port can be taken by another test before node binds it: try a few.
         for _ in 0..3 {

@@ -21,6 +21,23 @@ pub fn fixtures() -> PathBuf {
     repo().join("tests").join("fixtures")
 }
 
+static SKIPS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Writes to the process's stderr past libtest's capture (which takes only `eprint!`), so a skip
+/// shows in a plain `cargo test` run.
+fn tell(text: &str) {
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
+extern "C" fn skips_summary() {
+    let n = SKIPS.load(std::sync::atomic::Ordering::SeqCst);
+    tell(&format!(
+        "SKIPPED: {n} test{} did not run for lack of a peer (see the SKIP lines); \
+         OAUTHCTL_TEST_REQUIRE_ALL=1 makes that a failure\n",
+        if n == 1 { "" } else { "s" }
+    ));
+}
+
 /// Returns false (and says so) when `what` is missing; panics instead under REQUIRE_ALL.
 pub fn available(what: &str, ok: bool) -> bool {
     if ok {
@@ -29,7 +46,15 @@ pub fn available(what: &str, ok: bool) -> bool {
     if std::env::var("OAUTHCTL_TEST_REQUIRE_ALL").is_ok_and(|v| v == "1") {
         panic!("required test dependency missing: {what} (OAUTHCTL_TEST_REQUIRE_ALL=1)");
     }
-    eprintln!("SKIP: {what} is not available; this test did not run");
+    let test = std::thread::current().name().unwrap_or("a test").to_string();
+    tell(&format!("SKIP: {test}: {what} is not available; this test did not run\n"));
+    if SKIPS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+        // SAFETY: registers a plain function to run at process exit, after the test summary.
+        #[cfg(unix)]
+        unsafe {
+            libc::atexit(skips_summary);
+        }
+    }
     false
 }
 
