@@ -91,8 +91,13 @@ pub fn provider_of(ctx: &Ctx, record: &Record) -> Result<Provider> {
 }
 
 fn snapshot_provider(name: &str, v: &serde_json::Value) -> Result<Provider> {
-    let mut p: Provider = serde_json::from_value(v.clone())
-        .map_err(|e| Error::store(format!("the stored description of provider {name} is not readable ({e})")))?;
+    let unreadable =
+        |e: String| Error::store(format!("the stored description of provider {name} is not readable ({e})"));
+    let table = match toml::Value::try_from(v).map_err(|e| unreadable(e.to_string()))? {
+        toml::Value::Table(t) => t,
+        _ => return Err(unreadable("not a table".into())),
+    };
+    let mut p = providers::from_table(table).map_err(|e| unreadable(e.to_string()))?;
     p.name = name.to_string();
     p.source = Source::Discovered;
     Ok(p)

@@ -21,7 +21,9 @@ pub fn run(ctx: &Ctx, args: &ProvidersArgs) -> Result<()> {
     let Some(name) = &args.name else {
         let list = catalog.all()?;
         if ui.json() {
-            return ui.print_json(&list);
+            let values: Vec<serde_json::Value> =
+                list.iter().map(|p| serde_json::to_value(p).expect("providers serialize")).collect();
+            return ui.print_json(&values);
         }
         let mut out = format!("{:<16} {:<22} {:<6} {}\n", "NAME", "DISPLAY NAME", "DEVICE", "WHAT IT IS FOR");
         for p in &list {
@@ -43,8 +45,9 @@ pub fn run(ctx: &Ctx, args: &ProvidersArgs) -> Result<()> {
             .into());
         }
     };
+    let value = serde_json::to_value(&p).map_err(|e| Error::other(e.to_string()))?;
     if ui.json() {
-        return ui.print_json(&p);
+        return ui.print_json(&value);
     }
     let mut out = format!("{} ({}, {})\n", p.display_name, p.name, source(&p));
     if !p.description.is_empty() {
@@ -52,7 +55,6 @@ pub fn run(ctx: &Ctx, args: &ProvidersArgs) -> Result<()> {
     }
     out.push('\n');
     // Every field, as providers.toml would set it: copy a line to override it.
-    let value = serde_json::to_value(&p).map_err(|e| Error::other(e.to_string()))?;
     let toml_text = toml::to_string(&value).map_err(|e| Error::other(format!("showing {name}: {e}")))?;
     for line in toml_text.lines().filter(|l| !l.starts_with("name =") && !l.starts_with("source =")) {
         if !line.starts_with("setup =") && !line.starts_with("description =") {

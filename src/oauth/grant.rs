@@ -300,9 +300,13 @@ fn slot(fields: &Map<String, Value>, provider: &Provider, notes: &mut Vec<String
     })
 }
 
-/// A lifetime in seconds: a number or a numeric string, cut to [`MAX_EXPIRES_IN`]. Negative,
-/// zero or non-numeric values mean "unknown" (the token is used until the provider refuses it),
-/// with a note saying so.
+/// Assumed when a provider states a lifetime that makes no sense: long enough not to refresh on
+/// every call, short enough that a token that did expire is renewed soon.
+pub const ASSUMED_EXPIRES_IN: i64 = 3600;
+
+/// A lifetime in seconds: a number or a numeric string, cut to [`MAX_EXPIRES_IN`]. A negative or
+/// non-numeric value says nothing usable: it is treated as unknown and an hour is assumed, with a
+/// note (neither "never refresh" nor "refresh on every call"). Zero means no expiry (Mailchimp).
 fn lifetime(v: &Value, name: &str, notes: &mut Vec<String>) -> Option<i64> {
     let seconds = match v {
         Value::Number(n) => n.as_f64(),
@@ -310,6 +314,7 @@ fn lifetime(v: &Value, name: &str, notes: &mut Vec<String>) -> Option<i64> {
         _ => None,
     };
     match seconds {
+        Some(s) if s == 0.0 => None,
         Some(s) if s.is_finite() && s >= 1.0 => {
             if s > MAX_EXPIRES_IN as f64 {
                 notes.push(format!("the provider's {name} ({v}) is longer than ten years; ten years was used"));
@@ -319,8 +324,10 @@ fn lifetime(v: &Value, name: &str, notes: &mut Vec<String>) -> Option<i64> {
             }
         }
         _ => {
-            notes.push(format!("the provider's {name} ({v}) is not a positive number of seconds; treated as unknown"));
-            None
+            notes.push(format!(
+                "the provider's {name} ({v}) is not a positive number of seconds; treated as unknown, an hour is assumed"
+            ));
+            Some(ASSUMED_EXPIRES_IN)
         }
     }
 }
@@ -428,16 +435,16 @@ pub(crate) mod tests {
             ("300000000000", Some(MAX_EXPIRES_IN)),
             ("1e300", Some(MAX_EXPIRES_IN)),
             ("9223372036854775807", Some(MAX_EXPIRES_IN)),
-            ("-5", None),
+            ("-5", Some(ASSUMED_EXPIRES_IN)),
             ("0", None),
-            ("\"soon\"", None),
+            ("\"soon\"", Some(ASSUMED_EXPIRES_IN)),
             ("\"3600\"", Some(3600)),
             ("3600.7", Some(3600)),
         ] {
             let body = format!(r#"{{"access_token":"at","expires_in":{value}}}"#);
             let t = parse(&resp(200, "application/json", &body), &plain()).unwrap();
             assert_eq!(t.main.expires_in, expect, "{value}");
-            assert_eq!(t.notes.is_empty(), matches!(value, "\"3600\"" | "3600.7"), "{value}: {:?}", t.notes);
+            assert_eq!(t.notes.is_empty(), matches!(value, "\"3600\"" | "3600.7" | "0"), "{value}: {:?}", t.notes);
         }
     }
 

@@ -72,13 +72,6 @@ struct UserFile {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct TypedFile {
-    #[serde(default)]
-    #[allow(dead_code)] // read for its checks: types and unknown fields, with line numbers
-    providers: BTreeMap<String, Provider>,
-}
-
-#[derive(Deserialize)]
 struct RawFile {
     #[serde(default)]
     providers: BTreeMap<String, toml::Table>,
@@ -113,12 +106,26 @@ impl Catalog {
 
     pub fn with_user_text(text: &str, path: &Path) -> Result<Self, ConfigError> {
         let file = path.display().to_string();
-        toml::from_str::<TypedFile>(text).map_err(|e| {
+        let raw: RawFile = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| line_at(text, s.start));
             let entry = line.and_then(|l| entry_at_line(text, l));
             ConfigError { file: file.clone(), entry, field: None, line, message: e.message().trim().to_string() }
         })?;
-        let raw: RawFile = toml::from_str(text).expect("parsed above");
+        // Each key alone, so that a wrong type or an unknown field is located exactly.
+        for (name, table) in &raw.providers {
+            for (key, value) in table {
+                let one: toml::Table = [(key.clone(), value.clone())].into_iter().collect();
+                if let Err(e) = from_table(one) {
+                    return Err(ConfigError {
+                        file,
+                        entry: Some(name.clone()),
+                        field: Some(key.clone()),
+                        line: line_of(text, name, key),
+                        message: e.message().trim().to_string(),
+                    });
+                }
+            }
+        }
         let catalog = Catalog { user: Some(UserFile { path: file, text: text.to_string(), tables: raw.providers }) };
         // Every entry of the file is checked now, so a mistake is reported whatever is asked for.
         for name in catalog.user.as_ref().expect("set").tables.keys() {
@@ -145,8 +152,7 @@ impl Catalog {
             };
             ConfigError { file, entry: Some(name.to_string()), field: field.map(str::to_string), line, message }
         };
-        let mut provider: Provider =
-            Provider::deserialize(toml::Value::Table(table)).map_err(|e| locate(None, e.message().to_string()))?;
+        let mut provider: Provider = from_table(table).map_err(|e| locate(None, e.message().to_string()))?;
         provider.name = name.to_string();
         provider.source = source;
         if provider.display_name.is_empty() {
@@ -213,6 +219,12 @@ fn builtin_table(name: &str) -> Option<toml::Table> {
     let section = builtin_section(name)?;
     let raw: RawFile = toml::from_str(section).expect("the built-in catalog parses (tested)");
     raw.providers.into_iter().next().map(|(_, t)| t)
+}
+
+/// The one way a [`Provider`] is read (built-in, providers.toml, a credential's snapshot): one
+/// deserializer for a large struct keeps the binary small.
+pub fn from_table(table: toml::Table) -> Result<Provider, toml::de::Error> {
+    Provider::deserialize(toml::Value::Table(table))
 }
 
 fn merge(mut builtin: toml::Table, user: &toml::Table) -> toml::Table {

@@ -7,7 +7,7 @@ pub mod discovery;
 mod resolve;
 mod schema;
 
-pub use catalog::{Catalog, ConfigError, FILE_NAME, LoadError, builtin_names};
+pub use catalog::{Catalog, ConfigError, FILE_NAME, LoadError, builtin_names, from_table};
 pub use resolve::{Error as ResolveError, needs_discovery, resolve};
 pub use schema::*;
 

@@ -142,8 +142,9 @@ pub fn lookup(dir: &Path, target: &str) -> Result<Lookup, Error> {
             found.push(line.trim_end_matches(','));
         }
     }
-    let parse =
-        |line: &str| -> Result<Entry, Error> { serde_json::from_str(line).map_err(|e| corrupt(dir, e.to_string())) };
+    let parse = |line: &str| -> Result<Entry, Error> {
+        serde_json::from_slice(line.as_bytes()).map_err(|e| corrupt(dir, e.to_string()))
+    };
     match found.as_slice() {
         [] => Ok(Lookup::None),
         [one] => Ok(Lookup::One(Box::new(parse(one)?))),

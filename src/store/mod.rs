@@ -138,7 +138,7 @@ impl Stores {
         match kind {
             StoreKind::Keyring => match self.keyring.get(key)? {
                 None => Ok(None),
-                Some(json) => serde_json::from_str(&json)
+                Some(json) => serde_json::from_slice(json.as_bytes())
                     .map(Some)
                     .map_err(|e| Error::NotARecord { key: key.to_string(), detail: e.to_string() }),
             },
