@@ -314,7 +314,7 @@ fn lifetime(v: &Value, name: &str, notes: &mut Vec<String>) -> Option<i64> {
         _ => None,
     };
     match seconds {
-        Some(s) if s == 0.0 => None,
+        Some(0.0) => None,
         Some(s) if s.is_finite() && s >= 1.0 => {
             if s > MAX_EXPIRES_IN as f64 {
                 notes.push(format!("the provider's {name} ({v}) is longer than ten years; ten years was used"));
