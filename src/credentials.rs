@@ -339,7 +339,11 @@ fn refresh_refused(ctx: &Ctx, entry: &Entry, provider: &Provider, key: &str, e: 
              e.g. `OAUTHCTL_CLIENT_SECRET=… oauthctl connect {} --account {}`",
             entry.provider, entry.account
         )),
-        _ => Error::remote(what),
+        Some(code) => match provider.hint(code) {
+            Some(h) => Error::remote(what).with_hint(h.to_string()),
+            None => Error::remote(what),
+        },
+        None => Error::remote(what),
     }
 }
 

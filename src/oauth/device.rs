@@ -34,7 +34,8 @@ pub fn start(http: &Http, endpoint: &Endpoint, scopes: &[String]) -> Result<Auth
         detail: format!("{} has no device authorization endpoint", p.name),
     })?;
     let url = fill_template(template, endpoint.values).map_err(Error::MissingParam)?;
-    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut fields: Vec<(String, String)> =
+        p.device_authorization_params.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     if !p.scope_param.is_empty() && !scopes.is_empty() {
         fields.push((p.scope_param.clone(), scopes.join(&p.scope_separator)));
     }

@@ -27,7 +27,23 @@ pub enum Grant<'a> {
 }
 
 impl Grant<'_> {
-    fn fields(&self) -> Vec<(&'static str, String)> {
+    fn fields(&self, provider: &Provider) -> Vec<(String, String)> {
+        let fields = self.standard_fields();
+        let Grant::DeviceCode { .. } = self else {
+            return fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        };
+        // A provider whose device flow is not RFC 8628's names the grant and the code differently.
+        fields
+            .into_iter()
+            .map(|(k, v)| match k {
+                "grant_type" => (k.to_string(), provider.device_grant_type.clone().unwrap_or(v)),
+                "device_code" => (provider.device_code_param.clone().unwrap_or_else(|| k.to_string()), v),
+                _ => (k.to_string(), v),
+            })
+            .collect()
+    }
+
+    fn standard_fields(&self) -> Vec<(&'static str, String)> {
         match self {
             Grant::AuthorizationCode { code, redirect_uri, verifier } => {
                 let mut f = vec![
@@ -76,7 +92,7 @@ impl Endpoint<'_> {
     /// The request for `grant`, not yet sent.
     pub fn request(&self, grant: &Grant) -> Result<Request, Error> {
         let p = self.provider;
-        let mut fields: Vec<(String, String)> = grant.fields().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let mut fields = grant.fields(p);
         let extra = if grant.is_refresh() { &p.refresh_params } else { &p.token_params };
         fields.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
         if let Some(resource) = &p.resource {
@@ -204,13 +220,23 @@ pub fn parse(resp: &Response, provider: &Provider) -> Result<TokenSet, Error> {
         }
         return Err(Error::Malformed { status, detail });
     };
+    let text = |k: &str| fields.get(k).and_then(Value::as_str).map(|s| resp.scrub(s));
     if let Some(error) = fields.get("error").and_then(error_code) {
-        let text = |k: &str| fields.get(k).and_then(Value::as_str).map(|s| resp.scrub(s));
         return Err(Error::Refused {
             status,
             error: resp.scrub(&error),
-            description: text("error_description"),
+            description: text("error_description").or_else(|| text("message")),
             uri: text("error_uri"),
+        });
+    }
+    // Shapes of providers that do not follow RFC 6749 §5.2: Figma's {"error": true, "message"},
+    // ClickUp's {"err", "ECODE"}.
+    if fields.get("error") == Some(&Value::Bool(true)) || fields.contains_key("ECODE") {
+        return Err(Error::Refused {
+            status,
+            error: text("ECODE").unwrap_or_else(|| "error".into()),
+            description: text("message").or_else(|| text("err")),
+            uri: None,
         });
     }
     if fields.get("ok") == Some(&Value::Bool(false)) {
@@ -296,7 +322,11 @@ fn slot(fields: &Map<String, Value>, provider: &Provider, notes: &mut Vec<String
         refresh_token: text("refresh_token").map(Secret::new),
         expires_in,
         refresh_expires_in,
-        scope: text("scope"),
+        scope: match fields.get("scope") {
+            // Linear's older apps answer an array.
+            Some(Value::Array(items)) => Some(items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" ")),
+            _ => text("scope"),
+        },
     })
 }
 

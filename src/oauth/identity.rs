@@ -13,9 +13,29 @@ use super::listener::Params;
 use crate::http::{Http, Request};
 use crate::providers::{Provider, fill_template};
 
-/// GET `url` with the access token; the answer as JSON.
-fn get_json(http: &Http, url: &str, scheme: &str, token: &str) -> Result<Value, Error> {
-    let req = Request::new("GET", url).secret_header("Authorization", format!("{scheme} {token}"));
+/// GET `url` with the access token (POST with `body` when given); the answer as JSON.
+fn get_json(
+    http: &Http,
+    url: &str,
+    scheme: &str,
+    token: &str,
+    body: Option<&str>,
+    headers: &BTreeMap<String, String>,
+) -> Result<Value, Error> {
+    let mut req = match body {
+        None => Request::new("GET", url),
+        Some(b) => {
+            let v: Value = serde_json::from_str(b).map_err(|e| Error::Malformed {
+                status: 0,
+                detail: format!("the entry's identity_body is not JSON: {e}"),
+            })?;
+            Request::new("POST", url).json(&v)
+        }
+    };
+    for (k, v) in headers {
+        req = req.header(k, v.as_str());
+    }
+    let req = req.secret_header("Authorization", format!("{scheme} {token}"));
     let resp = http.send(&req).map_err(Error::Transport)?;
     if !resp.is_success() {
         return Err(Error::Malformed { status: resp.status, detail: format!("from {url}: {}", resp.snippet()) });
@@ -36,7 +56,7 @@ pub fn follow_up(
 ) -> Result<Option<FollowUp>, Error> {
     let Some(f) = &provider.follow_up else { return Ok(None) };
     let url = fill_template(&f.url, values).map_err(Error::MissingParam)?;
-    let answer = get_json(http, &url, &f.auth, access_token)?;
+    let answer = get_json(http, &url, &f.auth, access_token, None, &BTreeMap::new())?;
     let extras = f
         .extras
         .iter()
@@ -65,14 +85,21 @@ pub fn account_name(s: &Sources) -> Option<String> {
         let doc: Option<Value> = match source {
             "id_token" => s.claims.map(|c| Value::Object(c.clone())),
             "userinfo" | "identity" => {
-                let url = if source == "userinfo" { &s.provider.userinfo_url } else { &s.provider.identity_url };
+                let p = s.provider;
+                let (url, body, headers) = match source {
+                    "userinfo" => (&p.userinfo_url, None, BTreeMap::new()),
+                    _ => (&p.identity_url, p.identity_body.as_deref(), p.identity_headers.clone()),
+                };
                 fetched
                     .entry(source)
                     .or_insert_with(|| {
                         let url = fill_template(url.as_deref()?, s.values).ok()?;
-                        get_json(s.http, &url, "Bearer", s.tokens.main.access_token.expose()).ok()
+                        get_json(s.http, &url, "Bearer", s.tokens.main.access_token.expose(), body, &headers).ok()
                     })
                     .clone()
+            }
+            "param" => {
+                Some(Value::Object(s.values.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect()))
             }
             "follow_up" => s.follow_up.cloned(),
             "callback" => {

@@ -204,7 +204,7 @@ fn builtin_section(name: &str) -> Option<&'static str> {
     let mut start = None;
     let mut offset = 0;
     for line in BUILTIN.split_inclusive('\n') {
-        let is_header = line.trim_start().starts_with('[');
+        let is_header = header_name(line).is_some();
         match start {
             None if header_name(line) == Some(name) => start = Some(offset),
             Some(s) if is_header => return Some(&BUILTIN[s..offset]),
@@ -263,6 +263,7 @@ fn validate(p: &Provider) -> Result<(), (&'static str, String)> {
     let examples: BTreeMap<String, String> = p
         .template_names()
         .into_iter()
+        .chain(super::schema::IMPLICIT_TEMPLATES.iter().map(|s| s.to_string()))
         .map(|n| {
             let v = p.params.get(&n).and_then(|s| s.default.clone()).unwrap_or_else(|| "example".into());
             (n, v)
@@ -271,7 +272,7 @@ fn validate(p: &Provider) -> Result<(), (&'static str, String)> {
     for field in URL_FIELDS {
         let Some(value) = p.url_field(field) else { continue };
         for name in super::schema::templates_in(value) {
-            if !p.params.contains_key(&name) {
+            if !p.params.contains_key(&name) && !super::schema::IMPLICIT_TEMPLATES.contains(&name.as_str()) {
                 return Err((field, format!("uses {{{name}}}, which has no entry in params")));
             }
         }
@@ -364,6 +365,37 @@ mod tests {
             assert_eq!(builtin_table(&name).as_ref(), Some(&table), "{name}");
             let p = Catalog::builtin().get(&name).unwrap().unwrap();
             assert_eq!(p.source, Source::Builtin);
+        }
+    }
+
+    /// What every built-in entry must have, beyond loading: what it is for and how to set it
+    /// up, https endpoints (checked by `validate`), scopes unless the provider takes none, an
+    /// account-name source, and a default for every template that is not obvious.
+    #[test]
+    fn every_builtin_entry_is_complete() {
+        for name in builtin_names() {
+            let p = Catalog::builtin().get(name).unwrap().unwrap();
+            assert!(!p.display_name.is_empty() && p.display_name != name || name.len() <= 2, "{name}: display_name");
+            assert!(!p.description.is_empty() && p.description.chars().count() < 70, "{name}: a one-line description");
+            assert!(p.setup.len() > 80, "{name}: setup notes (where to create the app, the redirect URI, review)");
+            assert!(p.docs.as_deref().is_some_and(|d| d.starts_with("https://")), "{name}: the doc followed");
+            assert!(!p.scopes.is_empty() || p.scope_param.is_empty(), "{name}: default scopes");
+            assert!(!p.account.is_empty(), "{name}: where the account name comes from");
+            let mut scopes = p.scopes.clone();
+            scopes.sort();
+            scopes.dedup();
+            assert_eq!(scopes.len(), p.scopes.len(), "{name} repeats a scope");
+            for t in p.template_names() {
+                let spec = p.params.get(&t).unwrap_or_else(|| panic!("{name}: {{{t}}} has no params entry"));
+                assert!(
+                    spec.default.is_some() || !spec.description.is_empty(),
+                    "{name}: {{{t}}} needs a default or a description"
+                );
+            }
+            assert!(p.token_url.starts_with("https://") && p.authorization_url.starts_with("https://"), "{name}");
+            if p.device_scopes.is_some() {
+                assert!(p.device_authorization_url.is_some(), "{name}: device_scopes without a device endpoint");
+            }
         }
     }
 

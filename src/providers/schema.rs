@@ -218,10 +218,25 @@ pub struct Provider {
     pub userinfo_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_url: Option<String>,
+    /// A JSON body for the identity request, which is then a POST (GraphQL APIs: Linear, monday).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_body: Option<String>,
+    /// Headers the identity request needs besides the token (an API version).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub identity_headers: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_authorization_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_scopes: Option<Vec<String>>,
+    /// Extra fields of the device authorization request (Salesforce: `response_type=device_code`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub device_authorization_params: BTreeMap<String, String>,
+    /// The device poll's grant type, when not RFC 8628's (Salesforce: `device`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_grant_type: Option<String>,
+    /// The field the device poll carries the device code in, when not `device_code` (Salesforce: `code`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_code_param: Option<String>,
     /// RFC 8707 resource indicator sent in authorization, token and refresh requests (MCP).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
@@ -340,7 +355,11 @@ pub const URL_FIELDS: &[&str] = &[
 ];
 
 /// Where an account name can come from (`account = ["SOURCE:PATH", …]`).
-pub const ACCOUNT_SOURCES: &[&str] = &["id_token", "userinfo", "identity", "response", "follow_up", "callback"];
+pub const ACCOUNT_SOURCES: &[&str] =
+    &["id_token", "userinfo", "identity", "response", "follow_up", "callback", "param"];
+
+/// Template names every entry may use without declaring them: filled from the client.
+pub const IMPLICIT_TEMPLATES: &[&str] = &["client_id"];
 
 impl Provider {
     /// The URL field `name`, as stored (templates unfilled).
@@ -358,14 +377,14 @@ impl Provider {
         }
     }
 
-    /// Every `{NAME}` template in the entry's URLs.
+    /// Every `{NAME}` template in the entry's URLs that a connect must fill (not `{client_id}`).
     pub fn template_names(&self) -> Vec<String> {
         let mut names = Vec::new();
         let urls =
             URL_FIELDS.iter().filter_map(|f| self.url_field(f)).chain(self.follow_up.as_ref().map(|f| f.url.as_str()));
         for url in urls {
             for name in templates_in(url) {
-                if !names.contains(&name) {
+                if !names.contains(&name) && !IMPLICIT_TEMPLATES.contains(&name.as_str()) {
                     names.push(name);
                 }
             }
@@ -403,7 +422,8 @@ impl Provider {
                 || scopes.iter().any(|s| s == "offline_access" || s == "offline.access"))
     }
 
-    /// A hint from the entry's `hints` table.
+    /// A hint from the entry's `hints` table: keyed by an OAuth error code (shown with that
+    /// error), or by one of the topics the code asks for (`client_id`, `no_refresh_token`).
     pub fn hint(&self, key: &str) -> Option<&str> {
         self.hints.get(key).map(String::as_str)
     }

@@ -28,8 +28,13 @@ fn providers_lists_builtins_and_user_entries() {
     out.expect_code(0);
     let list = out.json();
     let names: Vec<&str> = list.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["acme", "gmail", "google-drive"]);
-    let gmail = &list[1];
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    assert_eq!(names, sorted, "sorted by name");
+    for n in ["acme", "github", "gmail", "google-drive", "microsoft", "slack", "zoom"] {
+        assert!(names.contains(&n), "{n} missing from {names:?}");
+    }
+    let gmail = list.as_array().unwrap().iter().find(|p| p["name"] == "gmail").unwrap();
     assert_eq!(gmail["token_url"], "https://oauth2.googleapis.com/token");
     assert_eq!(gmail["authorization_params"]["access_type"], "offline");
     assert_eq!(gmail["source"], "builtin");

@@ -228,16 +228,25 @@ pub fn obtain(
 fn exchange_error(provider: &Provider, resolved: &Resolved, e: oauth::Error) -> Error {
     let error = e.oauth_error().map(str::to_string);
     let err = Error::from(e).context("exchanging the authorization code");
-    match error.as_deref() {
+    let specific = error.as_deref().and_then(|code| provider.hint(code)).map(str::to_string);
+    let err = match error.as_deref() {
         Some("invalid_client" | "unauthorized_client") => err.with_kind(Kind::Usage).with_hint(resolved.refused_hint(&provider.name)),
-        Some("redirect_uri_mismatch") => err.with_hint(provider.hint("redirect_uri_mismatch").map(str::to_string).unwrap_or_else(|| {
-            "register the exact redirect URI oauthctl sent (shown above) with the OAuth client, or pass the registered one with --redirect-uri".into()
-        })),
+        Some("redirect_uri_mismatch") => err.with_hint(
+            "register the exact redirect URI oauthctl sent (shown above) with the OAuth client, or pass the registered one with --redirect-uri",
+        ),
         Some("invalid_grant") => err.with_hint(format!(
             "the code expired or was already used; run `oauthctl connect {}` again",
             provider.name
         )),
         _ => err,
+    };
+    match specific {
+        // The provider's own advice for this error comes first; the general one stays after it.
+        Some(h) => {
+            let general = err.hint.clone().map(|g| format!("; {g}")).unwrap_or_default();
+            err.with_hint(format!("{h}{general}"))
+        }
+        None => err,
     }
 }
 

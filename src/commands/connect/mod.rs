@@ -200,11 +200,14 @@ pub fn denied(provider: &Provider, error: &str, description: Option<&str>) -> Er
     let kind = if matches!(error, "server_error" | "temporarily_unavailable") { Kind::Remote } else { Kind::Denied };
     let e = Error::new(kind, format!("{} did not authorize oauthctl: {error}{desc}", provider.display_name));
     let name = &provider.name;
+    if let Some(h) = provider.hint(error) {
+        return e.with_hint(h.to_string());
+    }
     let hint = match error {
         "access_denied" => format!("run `oauthctl connect {name}` again and approve the request"),
-        "invalid_scope" => provider.hint("invalid_scope").map(str::to_string).unwrap_or_else(|| {
+        "invalid_scope" => {
             format!("check the scopes: `oauthctl providers {name}` shows the defaults, --scope adds more")
-        }),
+        }
         "invalid_request" => format!(
             "{} refused the request itself (the redirect URI was accepted): `oauthctl -v connect {name}` shows the URL sent; check its scopes and parameters",
             provider.display_name
