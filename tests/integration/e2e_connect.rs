@@ -173,3 +173,54 @@ fn no_refresh_token_from_a_real_server_is_stored_with_the_warning() {
     assert!(rec.get("refresh_token").is_none());
     env.run(&["refresh", "gmail", "--force"]).expect_code(4).stderr_has("oauthctl connect gmail");
 }
+
+/// Providers that accept only https redirect URIs (Slack): the loopback listener serves TLS with a
+/// certificate made for this sign-in. Real headless Chromium, told to accept that certificate as a
+/// person clicks through the warning once, completes the flow; the client is registered (RFC 7591)
+/// with the exact https loopback redirect URI, as such providers require.
+#[test]
+fn an_https_loopback_listener_completes_the_flow_in_chromium() {
+    let chromium = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let have =
+        std::path::Path::new(&chromium).exists() && util::fixtures().join("node_modules/playwright-core").is_dir();
+    if !util::available("Chromium and playwright-core", have) {
+        return;
+    }
+    let Some(oidc) = Oidc::start_with(&["--registration"]) else { return };
+    let port = util::free_port();
+    let redirect = format!("https://127.0.0.1:{port}/callback");
+    let agent: ureq::Agent = ureq::Agent::config_builder().proxy(None).http_status_as_error(false).build().into();
+    let registered: serde_json::Value = serde_json::from_str(
+        &agent
+            .post(&format!("{}/reg", oidc.issuer))
+            .header("Content-Type", "application/json")
+            .send(
+                serde_json::json!({"redirect_uris": [redirect], "application_type": "web",
+                    "token_endpoint_auth_method": "none", "grant_types": ["authorization_code", "refresh_token"]})
+                .to_string(),
+            )
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap(),
+    )
+    .unwrap();
+    let client_id = registered["client_id"].as_str().unwrap_or_else(|| panic!("registration: {registered}"));
+    let mut env = Env::new();
+    let i = &oidc.issuer;
+    env.write_providers(&format!(
+        "[providers.acme]\nauthorization_url = \"{i}/auth\"\ntoken_url = \"{i}/token\"\nissuer = \"{i}\"\n\
+         scopes = [\"openid\", \"email\"]\ntoken_auth = \"none\"\nredirect_scheme = \"https\"\n"
+    ));
+    env.set("OAUTHCTL_CLIENT_ID", client_id).set("OAUTHCTL_STORE", "file");
+    env.set("BROWSER", util::fixtures().join("browser").join("chromium.sh").display().to_string());
+    env.set("CHROMIUM_PATH", chromium).set("SCRIPTED_ACCEPT_CERT", "1");
+    env.set("SCRIPTED_OUT", env.dir.path().join("browser-page.txt").display().to_string());
+    let out = env.run(&["connect", "acme", "--json", "--port", &port.to_string(), "--timeout", "60"]);
+    out.expect_code(0)
+        .stderr_has(&format!("Waiting for the callback on {redirect}"))
+        .stderr_has("the browser warns once");
+    assert_eq!(out.json()["account"], "alice@example.test");
+    let page = util::wait_for_file(&env.dir.path().join("browser-page.txt"), std::time::Duration::from_secs(30));
+    assert!(page.contains("oauthctl is connected to acme as alice@example.test"), "{page}");
+}

@@ -3,6 +3,8 @@
 
 mod cli;
 mod connect_faults;
+mod device;
+mod discovery;
 mod e2e_connect;
 mod oidc;
 mod push_airbyte;

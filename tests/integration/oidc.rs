@@ -47,11 +47,17 @@ impl Client {
 
 impl Oidc {
     pub fn start() -> Option<Self> {
+        Self::start_with(&[])
+    }
+
+    /// With the fixture's opt-in features: `--device-flow`, `--registration`, `--issuer-path P`, …
+    pub fn start_with(args: &[&str]) -> Option<Self> {
         if !util::available("node and the npm fixtures (cd tests/fixtures && npm ci)", util::have_node_fixtures()) {
             return None;
         }
         let mut child = Command::new("node")
             .arg(util::fixtures().join("oidc").join("server.mjs"))
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

@@ -199,7 +199,12 @@ pub struct Platform {
 
 impl Platform {
     pub fn start(handler: impl Fn(&Req, &[Req]) -> (u16, String) + Send + Sync + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        Self::start_on(0, handler)
+    }
+
+    /// On `port` (0: any free one).
+    pub fn start_on(port: u16, handler: impl Fn(&Req, &[Req]) -> (u16, String) + Send + Sync + 'static) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
         let port = listener.local_addr().unwrap().port();
         let requests: Arc<Mutex<Vec<Req>>> = Arc::default();
         let handler: Arc<Handler> = Arc::new(handler);
