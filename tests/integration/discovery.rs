@@ -85,7 +85,7 @@ fn a_401_then_html_then_a_document_finds_the_document() {
     let issuer = format!("http://127.0.0.1:{port}/tenant1");
     let server = {
         let i = issuer.clone();
-        let answers = vec![
+        let answers = [
             ("/.well-known/oauth-authorization-server/tenant1", 401, "{\"error\":\"unauthorized\"}".to_string()),
             ("/.well-known/openid-configuration/tenant1", 200, "<html><body>Sign in</body></html>".to_string()),
             ("/tenant1/.well-known/openid-configuration", 200, document(&i)),
