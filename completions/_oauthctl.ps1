@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Store a refresh token you already hold (read from stdin), validated by one refresh')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Revoke a credential at the provider and forget it locally')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Hand a stored credential to a hosted agent platform (Blaxel, Airbyte)')
+            [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'MCP servers: a stdio proxy for hosts that speak only stdio')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'Show the provider catalog (built-in and providers.toml)')
             [CompletionResult]::new('paths', 'paths', [CompletionResultType]::ParameterValue, 'Show where oauthctl keeps its configuration and credentials')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -47,6 +48,8 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             break
         }
         'oauthctl;connect' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The provider name an MCP server''s URL gets [default: its host and path, e.g. mcp-linear-app-sse]')
+            [CompletionResult]::new('--client-metadata-url', '--client-metadata-url', [CompletionResultType]::ParameterName, 'MCP: a Client ID Metadata Document URL to use as the client id (when the server accepts them)')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Account name to store under [default: what the provider reports, e.g. the email]')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth client id [env: OAUTHCTL_CLIENT_ID]')
             [CompletionResult]::new('--client-secrets-file', '--client-secrets-file', [CompletionResultType]::ParameterName, 'Google''s downloaded client JSON (`installed` or `web`) holding client id and secret')
@@ -56,6 +59,7 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'Exact redirect URI to send (a Web-type client, a tunnel); the listener stays on loopback')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the browser step (or the device approval)')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where new credentials are kept [default: keyring]')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'MCP: refuse a server that does not say it supports PKCE S256')
             [CompletionResult]::new('--client-secret-stdin', '--client-secret-stdin', [CompletionResultType]::ParameterName, 'Read the OAuth client secret from stdin (first line)')
             [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'Use the device authorization grant: approve on another device (SSH sessions, CI)')
             [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Print the authorization URL but do not open a browser')
@@ -226,6 +230,44 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
         'oauthctl;push;help;help' {
             break
         }
+        'oauthctl;mcp' {
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where new credentials are kept [default: keyring]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace HTTP requests on stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Trace HTTP requests on stderr (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only warnings and errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only warnings and errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'An MCP stdio server forwarding to an OAuth-protected MCP server with fresh tokens')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'oauthctl;mcp;proxy' {
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where new credentials are kept [default: keyring]')
+            [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Never open a browser: a request that needs authorization fails with a JSON-RPC error')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace HTTP requests on stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Trace HTTP requests on stderr (secrets redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only warnings and errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only warnings and errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'oauthctl;mcp;help' {
+            [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'An MCP stdio server forwarding to an OAuth-protected MCP server with fresh tokens')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'oauthctl;mcp;help;proxy' {
+            break
+        }
+        'oauthctl;mcp;help;help' {
+            break
+        }
         'oauthctl;providers' {
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where new credentials are kept [default: keyring]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
@@ -271,6 +313,7 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Store a refresh token you already hold (read from stdin), validated by one refresh')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Revoke a credential at the provider and forget it locally')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Hand a stored credential to a hosted agent platform (Blaxel, Airbyte)')
+            [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'MCP servers: a stdio proxy for hosts that speak only stdio')
             [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'Show the provider catalog (built-in and providers.toml)')
             [CompletionResult]::new('paths', 'paths', [CompletionResultType]::ParameterValue, 'Show where oauthctl keeps its configuration and credentials')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -307,6 +350,13 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             break
         }
         'oauthctl;help;push;airbyte' {
+            break
+        }
+        'oauthctl;help;mcp' {
+            [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'An MCP stdio server forwarding to an OAuth-protected MCP server with fresh tokens')
+            break
+        }
+        'oauthctl;help;mcp;proxy' {
             break
         }
         'oauthctl;help;providers' {

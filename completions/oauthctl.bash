@@ -34,6 +34,9 @@ _oauthctl() {
             oauthctl,logout)
                 cmd="oauthctl__subcmd__logout"
                 ;;
+            oauthctl,mcp)
+                cmd="oauthctl__subcmd__mcp"
+                ;;
             oauthctl,paths)
                 cmd="oauthctl__subcmd__paths"
                 ;;
@@ -70,6 +73,9 @@ _oauthctl() {
             oauthctl__subcmd__help,logout)
                 cmd="oauthctl__subcmd__help__subcmd__logout"
                 ;;
+            oauthctl__subcmd__help,mcp)
+                cmd="oauthctl__subcmd__help__subcmd__mcp"
+                ;;
             oauthctl__subcmd__help,paths)
                 cmd="oauthctl__subcmd__help__subcmd__paths"
                 ;;
@@ -88,11 +94,26 @@ _oauthctl() {
             oauthctl__subcmd__help,token)
                 cmd="oauthctl__subcmd__help__subcmd__token"
                 ;;
+            oauthctl__subcmd__help__subcmd__mcp,proxy)
+                cmd="oauthctl__subcmd__help__subcmd__mcp__subcmd__proxy"
+                ;;
             oauthctl__subcmd__help__subcmd__push,airbyte)
                 cmd="oauthctl__subcmd__help__subcmd__push__subcmd__airbyte"
                 ;;
             oauthctl__subcmd__help__subcmd__push,blaxel)
                 cmd="oauthctl__subcmd__help__subcmd__push__subcmd__blaxel"
+                ;;
+            oauthctl__subcmd__mcp,help)
+                cmd="oauthctl__subcmd__mcp__subcmd__help"
+                ;;
+            oauthctl__subcmd__mcp,proxy)
+                cmd="oauthctl__subcmd__mcp__subcmd__proxy"
+                ;;
+            oauthctl__subcmd__mcp__subcmd__help,help)
+                cmd="oauthctl__subcmd__mcp__subcmd__help__subcmd__help"
+                ;;
+            oauthctl__subcmd__mcp__subcmd__help,proxy)
+                cmd="oauthctl__subcmd__mcp__subcmd__help__subcmd__proxy"
                 ;;
             oauthctl__subcmd__push,airbyte)
                 cmd="oauthctl__subcmd__push__subcmd__airbyte"
@@ -119,7 +140,7 @@ _oauthctl() {
 
     case "${cmd}" in
         oauthctl)
-            opts="-v -q -h -V --json --store --no-input --verbose --quiet --help --version connect status token refresh exec import logout push providers paths completions help"
+            opts="-v -q -h -V --json --store --no-input --verbose --quiet --help --version connect status token refresh exec import logout push mcp providers paths completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -155,12 +176,20 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__connect)
-            opts="-v -q -h --account --client-id --client-secret-stdin --client-secrets-file --scope --param --port --redirect-uri --device --no-browser --timeout --paste --json --store --no-input --verbose --quiet --help"
+            opts="-v -q -h --name --client-metadata-url --strict --account --client-id --client-secret-stdin --client-secrets-file --scope --param --port --redirect-uri --device --no-browser --timeout --paste --json --store --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-metadata-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --account)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -235,7 +264,7 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__help)
-            opts="connect status token refresh exec import logout push providers paths completions help"
+            opts="connect status token refresh exec import logout push mcp providers paths completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -321,6 +350,34 @@ _oauthctl() {
         oauthctl__subcmd__help__subcmd__logout)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oauthctl__subcmd__help__subcmd__mcp)
+            opts="proxy"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oauthctl__subcmd__help__subcmd__mcp__subcmd__proxy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -485,6 +542,84 @@ _oauthctl() {
         oauthctl__subcmd__logout)
             opts="-v -q -h --local-only --json --store --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oauthctl__subcmd__mcp)
+            opts="-v -q -h --json --store --no-input --verbose --quiet --help proxy help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oauthctl__subcmd__mcp__subcmd__help)
+            opts="proxy help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oauthctl__subcmd__mcp__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oauthctl__subcmd__mcp__subcmd__help__subcmd__proxy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        oauthctl__subcmd__mcp__subcmd__proxy)
+            opts="-v -q -h --no-browser --json --store --no-input --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -37,12 +37,15 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
             cand import 'Store a refresh token you already hold (read from stdin), validated by one refresh'
             cand logout 'Revoke a credential at the provider and forget it locally'
             cand push 'Hand a stored credential to a hosted agent platform (Blaxel, Airbyte)'
+            cand mcp 'MCP servers: a stdio proxy for hosts that speak only stdio'
             cand providers 'Show the provider catalog (built-in and providers.toml)'
             cand paths 'Show where oauthctl keeps its configuration and credentials'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'oauthctl;connect'= {
+            cand --name 'The provider name an MCP server''s URL gets [default: its host and path, e.g. mcp-linear-app-sse]'
+            cand --client-metadata-url 'MCP: a Client ID Metadata Document URL to use as the client id (when the server accepts them)'
             cand --account 'Account name to store under [default: what the provider reports, e.g. the email]'
             cand --client-id 'OAuth client id [env: OAUTHCTL_CLIENT_ID]'
             cand --client-secrets-file 'Google''s downloaded client JSON (`installed` or `web`) holding client id and secret'
@@ -52,6 +55,7 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
             cand --redirect-uri 'Exact redirect URI to send (a Web-type client, a tunnel); the listener stays on loopback'
             cand --timeout 'Seconds to wait for the browser step (or the device approval)'
             cand --store 'Where new credentials are kept [default: keyring]'
+            cand --strict 'MCP: refuse a server that does not say it supports PKCE S256'
             cand --client-secret-stdin 'Read the OAuth client secret from stdin (first line)'
             cand --device 'Use the device authorization grant: approve on another device (SSH sessions, CI)'
             cand --no-browser 'Print the authorization URL but do not open a browser'
@@ -208,6 +212,39 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
         }
         &'oauthctl;push;help;help'= {
         }
+        &'oauthctl;mcp'= {
+            cand --store 'Where new credentials are kept [default: keyring]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+            cand -v 'Trace HTTP requests on stderr (secrets redacted)'
+            cand --verbose 'Trace HTTP requests on stderr (secrets redacted)'
+            cand -q 'Print only warnings and errors on stderr'
+            cand --quiet 'Print only warnings and errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand proxy 'An MCP stdio server forwarding to an OAuth-protected MCP server with fresh tokens'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'oauthctl;mcp;proxy'= {
+            cand --store 'Where new credentials are kept [default: keyring]'
+            cand --no-browser 'Never open a browser: a request that needs authorization fails with a JSON-RPC error'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
+            cand -v 'Trace HTTP requests on stderr (secrets redacted)'
+            cand --verbose 'Trace HTTP requests on stderr (secrets redacted)'
+            cand -q 'Print only warnings and errors on stderr'
+            cand --quiet 'Print only warnings and errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'oauthctl;mcp;help'= {
+            cand proxy 'An MCP stdio server forwarding to an OAuth-protected MCP server with fresh tokens'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'oauthctl;mcp;help;proxy'= {
+        }
+        &'oauthctl;mcp;help;help'= {
+        }
         &'oauthctl;providers'= {
             cand --store 'Where new credentials are kept [default: keyring]'
             cand --json 'Print machine-readable JSON on stdout'
@@ -250,6 +287,7 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
             cand import 'Store a refresh token you already hold (read from stdin), validated by one refresh'
             cand logout 'Revoke a credential at the provider and forget it locally'
             cand push 'Hand a stored credential to a hosted agent platform (Blaxel, Airbyte)'
+            cand mcp 'MCP servers: a stdio proxy for hosts that speak only stdio'
             cand providers 'Show the provider catalog (built-in and providers.toml)'
             cand paths 'Show where oauthctl keeps its configuration and credentials'
             cand completions 'Print a shell completion script'
@@ -276,6 +314,11 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
         &'oauthctl;help;push;blaxel'= {
         }
         &'oauthctl;help;push;airbyte'= {
+        }
+        &'oauthctl;help;mcp'= {
+            cand proxy 'An MCP stdio server forwarding to an OAuth-protected MCP server with fresh tokens'
+        }
+        &'oauthctl;help;mcp;proxy'= {
         }
         &'oauthctl;help;providers'= {
         }

@@ -89,6 +89,8 @@ pub enum Command {
     Logout(LogoutArgs),
     /// Hand a stored credential to a hosted agent platform (Blaxel, Airbyte)
     Push(PushArgs),
+    /// MCP servers: a stdio proxy for hosts that speak only stdio
+    Mcp(McpArgs),
     /// Show the provider catalog (built-in and providers.toml)
     #[command(after_help = "Examples:\n  oauthctl providers\n  oauthctl providers slack\n  oauthctl providers --json")]
     Providers(ProvidersArgs),
@@ -104,6 +106,7 @@ const CONNECT_HELP: &str = "Examples:
   oauthctl connect gmail --client-id ID        # secret from OAUTHCTL_CLIENT_SECRET, stdin or a prompt
   oauthctl connect microsoft --param tenant=contoso.onmicrosoft.com
   oauthctl connect github --device             # no browser here: approve on another device
+  oauthctl connect https://mcp.example.com/mcp # an OAuth-protected MCP server (then: oauthctl mcp proxy NAME)
   oauthctl connect gmail --no-browser          # open the printed URL elsewhere, paste the redirect back
 
 Environment: OAUTHCTL_CLIENT_ID, OAUTHCTL_CLIENT_SECRET (never pass a secret as a flag), BROWSER,
@@ -124,7 +127,7 @@ const EXEC_HELP: &str = "Examples:
 The child also gets each extra the provider answered as OAUTHCTL_<NAME> (e.g. OAUTHCTL_INSTANCE_URL),
 and none of oauthctl's own secrets (OAUTHCTL_CLIENT_SECRET is removed from its environment).";
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ClientArgs {
     /// OAuth client id [env: OAUTHCTL_CLIENT_ID]
     #[arg(long, value_name = "ID")]
@@ -137,10 +140,19 @@ pub struct ClientArgs {
     pub client_secrets_file: Option<PathBuf>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ConnectArgs {
-    /// Provider name from `oauthctl providers`
+    /// Provider name from `oauthctl providers`, or the URL of an OAuth-protected MCP server
     pub provider: String,
+    /// The provider name an MCP server's URL gets [default: its host and path, e.g. mcp-linear-app-sse]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// MCP: a Client ID Metadata Document URL to use as the client id (when the server accepts them)
+    #[arg(long, value_name = "URL")]
+    pub client_metadata_url: Option<String>,
+    /// MCP: refuse a server that does not say it supports PKCE S256
+    #[arg(long)]
+    pub strict: bool,
     /// Account name to store under [default: what the provider reports, e.g. the email]
     #[arg(long, value_name = "NAME")]
     pub account: Option<String>,
@@ -322,6 +334,37 @@ pub struct AirbyteArgs {
     /// Print the requests (secrets redacted) and send nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    #[command(subcommand)]
+    pub command: McpCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum McpCommand {
+    /// An MCP stdio server forwarding to an OAuth-protected MCP server with fresh tokens
+    #[command(after_help = MCP_PROXY_HELP)]
+    Proxy(ProxyArgs),
+}
+
+const MCP_PROXY_HELP: &str =
+    "Connect the server first (oauthctl connect https://…/mcp), then start the proxy from the MCP host:
+
+  {\"mcpServers\": {\"linear\": {\"command\": \"oauthctl\", \"args\": [\"mcp\", \"proxy\", \"mcp-linear-app-sse\"]}}}
+
+stdout carries JSON-RPC only; diagnostics go to stderr. When the grant is gone or more scope is
+needed, the proxy opens the browser to authorize again (--no-browser: the request fails instead,
+naming the connect command).";
+
+#[derive(Debug, Args)]
+pub struct ProxyArgs {
+    /// The MCP server's provider name (from `connect URL`), optionally :ACCOUNT
+    pub target: String,
+    /// Never open a browser: a request that needs authorization fails with a JSON-RPC error
+    #[arg(long)]
+    pub no_browser: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,8 +1,8 @@
 //! What a command may need, built lazily: `token` on a valid credential touches neither the
 //! network nor the catalog, and `status` not even the keyring.
 
-use std::cell::OnceCell;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use crate::env::Env;
 use crate::error::{Error, Result};
@@ -17,9 +17,9 @@ pub struct Ctx {
     pub config_dir: PathBuf,
     /// `--store` / `OAUTHCTL_STORE`, when given.
     pub store_choice: Option<StoreKind>,
-    stores: OnceCell<Stores>,
-    http: OnceCell<Http>,
-    catalog: OnceCell<Catalog>,
+    stores: OnceLock<Stores>,
+    http: OnceLock<Http>,
+    catalog: OnceLock<Catalog>,
 }
 
 impl Ctx {
@@ -33,9 +33,9 @@ impl Ctx {
             env,
             config_dir,
             store_choice,
-            stores: OnceCell::new(),
-            http: OnceCell::new(),
-            catalog: OnceCell::new(),
+            stores: OnceLock::new(),
+            http: OnceLock::new(),
+            catalog: OnceLock::new(),
         })
     }
 

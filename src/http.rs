@@ -38,6 +38,9 @@ pub struct Http {
     agent: ureq::Agent,
     /// For loopback hosts: never through a proxy.
     direct: ureq::Agent,
+    /// For answers read as they arrive (event streams): no overall limit, only to connect.
+    streaming: ureq::Agent,
+    streaming_direct: ureq::Agent,
     timeout: Duration,
     ui: Ui,
 }
@@ -167,9 +170,11 @@ impl Http {
     pub fn new(ui: &Ui, env: &Env) -> Self {
         let secs = env.seconds("OAUTHCTL_HTTP_TIMEOUT", DEFAULT_TIMEOUT_SECS, MAX_TIMEOUT_SECS);
         let timeout = Duration::from_secs(secs);
-        let config = |proxy: Option<ureq::Proxy>| {
+        let config = |proxy: Option<ureq::Proxy>, global: Option<Duration>| {
             ureq::Agent::config_builder()
-                .timeout_global(Some(timeout))
+                .timeout_global(global)
+                // A stream may last as long as the server keeps it, but its answer must begin.
+                .timeout_recv_response(Some(timeout))
                 .timeout_connect(Some(Duration::from_secs(CONNECT_TIMEOUT_SECS.min(secs))))
                 .max_redirects(0)
                 .max_redirects_will_error(false)
@@ -178,7 +183,14 @@ impl Http {
                 .proxy(proxy)
                 .build()
         };
-        Http { agent: config(ureq::Proxy::try_from_env()).into(), direct: config(None).into(), timeout, ui: ui.clone() }
+        Http {
+            agent: config(ureq::Proxy::try_from_env(), Some(timeout)).into(),
+            direct: config(None, Some(timeout)).into(),
+            streaming: config(ureq::Proxy::try_from_env(), None).into(),
+            streaming_direct: config(None, None).into(),
+            timeout,
+            ui: ui.clone(),
+        }
     }
 
     /// One request. Any HTTP status is an answer for the caller to interpret.
@@ -268,6 +280,55 @@ impl Http {
         let www_authenticate = header("www-authenticate");
         let body = response.body_mut().with_config().limit(BODY_LIMIT).read_to_string().map_err(fail)?;
         Ok(Response { status, content_type, location, www_authenticate, body, redactor: req.secrets.clone() })
+    }
+}
+
+/// An answer whose body is read as it arrives.
+pub struct Streamed {
+    pub status: u16,
+    pub content_type: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Box<dyn std::io::Read + Send>,
+}
+
+impl Streamed {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+impl Http {
+    /// One request whose answer is handed back unread (an event stream may last as long as the
+    /// server keeps it open). Connecting has the usual limit; reading has none.
+    pub fn stream(&self, req: &Request) -> Result<Streamed, Error> {
+        let r = &req.secrets;
+        self.ui.trace(format!("→ {} {} (streamed)", req.method, r.url(&req.url)));
+        if let Some((body, _)) = &req.body {
+            self.ui.trace(format!("  body: {}", r.body(body)));
+        }
+        let host = host_of(&req.url);
+        let mut builder = ureq::http::Request::builder().method(req.method).uri(&req.url);
+        for (name, value) in &req.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        let agent = if is_loopback_url(&req.url) { &self.streaming_direct } else { &self.streaming };
+        let bad = |e: ureq::http::Error| Error::Unreachable { host: host.clone(), detail: format!("bad request: {e}") };
+        let fail = |e: ureq::Error| Error::Unreachable { host: host.clone(), detail: req.secrets.text(&e.to_string()) };
+        let response = match &req.body {
+            Some((body, ct)) => agent.run(builder.header("Content-Type", *ct).body(body.clone()).map_err(bad)?),
+            None => agent.run(builder.body(()).map_err(bad)?),
+        }
+        .map_err(fail)?;
+        let status = response.status().as_u16();
+        let headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_string(), v.to_string())))
+            .collect();
+        let content_type =
+            headers.iter().find(|(k, _)| k == "content-type").map(|(_, v)| v.clone()).unwrap_or_default();
+        self.ui.trace(format!("← {status} {content_type} (streamed)"));
+        Ok(Streamed { status, content_type, headers, body: Box::new(response.into_body().into_reader()) })
     }
 }
 

@@ -19,6 +19,7 @@ pub mod env;
 pub mod error;
 pub mod fsutil;
 pub mod http;
+pub mod mcp;
 pub mod oauth;
 pub mod output;
 pub mod platforms;

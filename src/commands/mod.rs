@@ -6,6 +6,7 @@ mod connect;
 mod exec;
 mod import;
 mod logout;
+mod mcp;
 mod paths;
 mod providers;
 mod push;
@@ -30,6 +31,7 @@ pub fn run(cli: &Cli, ctx: &Ctx) -> Result<ExitCode> {
         Command::Import(a) => import::run(ctx, a),
         Command::Logout(a) => logout::run(ctx, a),
         Command::Push(a) => push::run(ctx, a),
+        Command::Mcp(a) => return mcp::run(ctx, a),
         Command::Providers(a) => providers::run(ctx, a),
         Command::Paths => paths::run(ctx),
         Command::Completions(a) => completions::run(ctx, a),

@@ -240,6 +240,9 @@ pub struct Provider {
     /// RFC 8707 resource indicator sent in authorization, token and refresh requests (MCP).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
+    /// The MCP endpoint this provider's tokens are for (`connect URL`; `mcp proxy` forwards to it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mcp_url: Option<String>,
 
     // Client and token endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -43,13 +43,9 @@ impl FileStore {
     }
 
     pub fn get(&self, key: &str) -> Result<Option<Record>, Error> {
-        self.migrate()?;
-        let path = self.path_of(key);
-        let Some(bytes) = fsutil::read_trusted(&path, Trust::Secret, LIMIT).map_err(Error::File)? else {
-            return Ok(None);
-        };
+        let Some(bytes) = self.get_bytes(key)? else { return Ok(None) };
         serde_json::from_slice(&bytes).map(Some).map_err(|e| Error::Corrupt {
-            path,
+            path: self.path_of(key),
             what: "credentials file",
             detail: e.to_string(),
         })
@@ -57,9 +53,18 @@ impl FileStore {
 
     /// Writes the record (the caller holds the account's lock).
     pub fn set(&self, record: &Record) -> Result<(), Error> {
+        self.set_bytes(&record.key(), &serde_json::to_vec_pretty(record).expect("records serialize"))
+    }
+
+    /// The secret document kept under `key` (a record, a client registration).
+    pub fn get_bytes(&self, key: &str) -> Result<Option<Vec<u8>>, Error> {
         self.migrate()?;
-        let bytes = serde_json::to_vec_pretty(record).expect("records serialize");
-        fsutil::write_atomic(&self.path_of(&record.key()), &bytes).map_err(Error::File)
+        fsutil::read_trusted(&self.path_of(key), Trust::Secret, LIMIT).map_err(Error::File)
+    }
+
+    pub fn set_bytes(&self, key: &str, bytes: &[u8]) -> Result<(), Error> {
+        self.migrate()?;
+        fsutil::write_atomic(&self.path_of(key), bytes).map_err(Error::File)
     }
 
     /// Deletes the record; `false` when there was none.

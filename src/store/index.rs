@@ -10,6 +10,8 @@
 //! {"target":"slack:Acme/U1","provider":"slack",…}
 //! ],"connections":[
 //! {"kind":"airbyte","target":"airbyte:gmail-alice",…}
+//! ],"registrations":[
+//! {"issuer":"https://as.example.com","client_id":"…",…}
 //! ]}
 //! ```
 //!
@@ -76,6 +78,19 @@ pub struct Connection {
     pub updated_at: i64,
 }
 
+/// Where a client registration at an authorization server is kept (MCP servers); the client id
+/// is not secret, a client secret (if any) is in the store.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RegistrationEntry {
+    /// First, so that these lines never look like account lines.
+    pub issuer: String,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub store: StoreKind,
+    #[serde(with = "clock::rfc3339_time")]
+    pub updated_at: i64,
+}
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Index {
     #[serde(default)]
@@ -84,6 +99,8 @@ pub struct Index {
     pub accounts: Vec<Entry>,
     #[serde(default)]
     pub connections: Vec<Connection>,
+    #[serde(default)]
+    pub registrations: Vec<RegistrationEntry>,
 }
 
 fn path(dir: &Path) -> PathBuf {
@@ -179,6 +196,12 @@ fn write(dir: &Path, idx: &mut Index) -> Result<(), Error> {
     for (i, c) in idx.connections.iter().enumerate() {
         out.push_str(&line(c));
         out.push_str(if i + 1 < idx.connections.len() { ",\n" } else { "\n" });
+    }
+    out.push_str("],\"registrations\":[\n");
+    idx.registrations.sort_by(|a, b| a.issuer.cmp(&b.issuer));
+    for (i, r) in idx.registrations.iter().enumerate() {
+        out.push_str(&line(r));
+        out.push_str(if i + 1 < idx.registrations.len() { ",\n" } else { "\n" });
     }
     out.push_str("]}\n");
     fsutil::write_atomic(&path(dir), out.as_bytes()).map_err(Error::File)

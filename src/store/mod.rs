@@ -178,6 +178,58 @@ impl Stores {
         }
     }
 
+    /// A client registration (MCP: one per authorization server), kept like a credential: in a
+    /// store, never in a loose file. The index says which store.
+    pub fn save_registration(
+        &self,
+        kind: StoreKind,
+        reg: &crate::mcp::registration::Registration,
+    ) -> Result<(), Error> {
+        let key = registration_key(&reg.issuer);
+        let lock = self.lock_account(&key)?;
+        let json = serde_json::to_string(reg).expect("registrations serialize");
+        match kind {
+            StoreKind::Keyring => self.keyring.set(&key, &json)?,
+            StoreKind::File => self.file.set_bytes(&key, json.as_bytes())?,
+        }
+        drop(lock);
+        index::update(&self.dir, |idx| {
+            idx.registrations.retain(|r| r.issuer != reg.issuer);
+            idx.registrations.push(index::RegistrationEntry {
+                issuer: reg.issuer.clone(),
+                client_id: reg.client_id.clone(),
+                redirect_uri: reg.redirect_uri.clone(),
+                store: kind,
+                updated_at: crate::clock::now(),
+            });
+        })
+    }
+
+    /// The registration kept for `issuer`, if any.
+    pub fn load_registration(&self, issuer: &str) -> Result<Option<crate::mcp::registration::Registration>, Error> {
+        let idx = index::load(&self.dir)?;
+        let Some(entry) = idx.registrations.iter().find(|r| r.issuer == issuer) else { return Ok(None) };
+        let key = registration_key(issuer);
+        let text = match entry.store {
+            StoreKind::Keyring => self.keyring.get(&key)?.map(String::into_bytes),
+            StoreKind::File => self.file.get_bytes(&key)?,
+        };
+        Ok(text.and_then(|t| serde_json::from_slice(&t).ok()))
+    }
+
+    /// Forgets the registration kept for `issuer` (the server forgot it).
+    pub fn forget_registration(&self, issuer: &str) -> Result<(), Error> {
+        let idx = index::load(&self.dir)?;
+        if let Some(entry) = idx.registrations.iter().find(|r| r.issuer == issuer) {
+            let key = registration_key(issuer);
+            let _ = match entry.store {
+                StoreKind::Keyring => self.keyring.delete(&key),
+                StoreKind::File => self.file.delete(&key),
+            };
+        }
+        index::update(&self.dir, |idx| idx.registrations.retain(|r| r.issuer != issuer))
+    }
+
     /// The account's lock, held until the returned value is dropped.
     pub fn lock_account(&self, key: &str) -> Result<AccountLock, Error> {
         let path = self.dir.join("locks").join(format!("{}.lock", fsutil::file_name_for(key)));
@@ -189,6 +241,11 @@ impl Stores {
     pub fn file_path(&self, key: &str) -> PathBuf {
         self.file.path_of(key)
     }
+}
+
+/// Where a registration is kept in a store.
+pub fn registration_key(issuer: &str) -> String {
+    format!("registration:{issuer}")
 }
 
 /// The index entry of a record.

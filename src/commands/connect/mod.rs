@@ -4,6 +4,7 @@
 
 mod device;
 mod loopback;
+mod mcp;
 
 use std::collections::BTreeMap;
 
@@ -30,6 +31,15 @@ pub struct Obtained {
 
 pub fn run(ctx: &Ctx, args: &ConnectArgs) -> Result<()> {
     let catalog = ctx.catalog()?;
+    if mcp::is_url(&args.provider) {
+        return mcp::run(ctx, args, &args.provider.clone());
+    }
+    if catalog.get(&args.provider)?.is_none()
+        && let Some(url) = mcp::known_url(ctx, &args.provider)
+    {
+        // An MCP server connected before by URL: connect again (more scopes, a lost grant).
+        return mcp::run(ctx, args, &url);
+    }
     let provider = providers::resolve(catalog, &args.provider, None, Some(ctx.http()))?;
     if let Some(a) = &args.account {
         credentials::check_account_name(a)?;
