@@ -48,7 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             break
         }
         'oauthctl;connect' {
-            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The provider name an MCP server''s URL gets [default: its host and path, e.g. mcp-linear-app-sse]')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The name of what connect creates: an MCP server''s provider name [default: its host and path], or a hosted connection''s (--via) [default: PROVIDER-WORKSPACE, PROVIDER-ID]')
             [CompletionResult]::new('--client-metadata-url', '--client-metadata-url', [CompletionResultType]::ParameterName, 'MCP: a Client ID Metadata Document URL to use as the client id (when the server accepts them)')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Account name to store under [default: what the provider reports, e.g. the email]')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth client id [env: OAUTHCTL_CLIENT_ID]')
@@ -58,12 +58,18 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Loopback port for the callback; 0 picks a free one [default: the provider''s, else 8080]')
             [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'Exact redirect URI to send (a Web-type client, a tunnel); the listener stays on loopback')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the browser step (or the device approval)')
+            [CompletionResult]::new('--via', '--via', [CompletionResultType]::ParameterName, 'Let a hosted platform run the flow and keep the tokens; oauthctl records the connection''s id')
+            [CompletionResult]::new('--workspace-name', '--workspace-name', [CompletionResultType]::ParameterName, '--via airbyte: the Airbyte workspace (sent as workspace_name and customer_name)')
+            [CompletionResult]::new('--connector-type', '--connector-type', [CompletionResultType]::ParameterName, '--via airbyte: the connector type sent [default: the provider''s, e.g. Gmail]')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, '--via bluenexus: a value a connection needs after consent, KEY=VALUE (repeatable)')
+            [CompletionResult]::new('--catalog-entry', '--catalog-entry', [CompletionResultType]::ParameterName, '--via bluenexus: connect an MCP catalog entry (PROVIDER is then only a label)')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where new credentials are kept [default: keyring]')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'MCP: refuse a server that does not say it supports PKCE S256')
             [CompletionResult]::new('--client-secret-stdin', '--client-secret-stdin', [CompletionResultType]::ParameterName, 'Read the OAuth client secret from stdin (first line)')
             [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'Use the device authorization grant: approve on another device (SSH sessions, CI)')
             [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Print the authorization URL but do not open a browser')
             [CompletionResult]::new('--paste', '--paste', [CompletionResultType]::ParameterName, 'Accept the redirected URL pasted on stdin even when stdin is not a terminal')
+            [CompletionResult]::new('--bearer-token-stdin', '--bearer-token-stdin', [CompletionResultType]::ParameterName, '--via bluenexus with --catalog-entry: read the entry''s bearer token from stdin (no browser)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace HTTP requests on stderr (secrets redacted)')
@@ -76,6 +82,7 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
         }
         'oauthctl;status' {
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where new credentials are kept [default: keyring]')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Ask Airbyte and BlueNexus for the state of the connections they hold (network)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace HTTP requests on stderr (secrets redacted)')
@@ -269,6 +276,7 @@ Register-ArgumentCompleter -Native -CommandName 'oauthctl' -ScriptBlock {
             break
         }
         'oauthctl;providers' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'List a hosted platform''s provider catalog instead (public; network)')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where new credentials are kept [default: keyring]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)')

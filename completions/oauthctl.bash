@@ -176,7 +176,7 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__connect)
-            opts="-v -q -h --name --client-metadata-url --strict --account --client-id --client-secret-stdin --client-secrets-file --scope --param --port --redirect-uri --device --no-browser --timeout --paste --json --store --no-input --verbose --quiet --help"
+            opts="-v -q -h --name --client-metadata-url --strict --account --client-id --client-secret-stdin --client-secrets-file --scope --param --port --redirect-uri --device --no-browser --timeout --paste --via --workspace-name --connector-type --field --catalog-entry --bearer-token-stdin --json --store --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -219,6 +219,26 @@ _oauthctl() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --via)
+                    COMPREPLY=($(compgen -W "airbyte bluenexus" -- "${cur}"))
+                    return 0
+                    ;;
+                --workspace-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connector-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --catalog-entry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -654,12 +674,16 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__providers)
-            opts="-v -q -h --json --store --no-input --verbose --quiet --help"
+            opts="-v -q -h --from --json --store --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -W "bluenexus" -- "${cur}"))
+                    return 0
+                    ;;
                 --store)
                     COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
                     return 0
@@ -832,7 +856,7 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__status)
-            opts="-v -q -h --json --store --no-input --verbose --quiet --help"
+            opts="-v -q -h --check --json --store --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

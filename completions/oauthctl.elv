@@ -44,7 +44,7 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'oauthctl;connect'= {
-            cand --name 'The provider name an MCP server''s URL gets [default: its host and path, e.g. mcp-linear-app-sse]'
+            cand --name 'The name of what connect creates: an MCP server''s provider name [default: its host and path], or a hosted connection''s (--via) [default: PROVIDER-WORKSPACE, PROVIDER-ID]'
             cand --client-metadata-url 'MCP: a Client ID Metadata Document URL to use as the client id (when the server accepts them)'
             cand --account 'Account name to store under [default: what the provider reports, e.g. the email]'
             cand --client-id 'OAuth client id [env: OAUTHCTL_CLIENT_ID]'
@@ -54,12 +54,18 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
             cand --port 'Loopback port for the callback; 0 picks a free one [default: the provider''s, else 8080]'
             cand --redirect-uri 'Exact redirect URI to send (a Web-type client, a tunnel); the listener stays on loopback'
             cand --timeout 'Seconds to wait for the browser step (or the device approval)'
+            cand --via 'Let a hosted platform run the flow and keep the tokens; oauthctl records the connection''s id'
+            cand --workspace-name '--via airbyte: the Airbyte workspace (sent as workspace_name and customer_name)'
+            cand --connector-type '--via airbyte: the connector type sent [default: the provider''s, e.g. Gmail]'
+            cand --field '--via bluenexus: a value a connection needs after consent, KEY=VALUE (repeatable)'
+            cand --catalog-entry '--via bluenexus: connect an MCP catalog entry (PROVIDER is then only a label)'
             cand --store 'Where new credentials are kept [default: keyring]'
             cand --strict 'MCP: refuse a server that does not say it supports PKCE S256'
             cand --client-secret-stdin 'Read the OAuth client secret from stdin (first line)'
             cand --device 'Use the device authorization grant: approve on another device (SSH sessions, CI)'
             cand --no-browser 'Print the authorization URL but do not open a browser'
             cand --paste 'Accept the redirected URL pasted on stdin even when stdin is not a terminal'
+            cand --bearer-token-stdin '--via bluenexus with --catalog-entry: read the entry''s bearer token from stdin (no browser)'
             cand --json 'Print machine-readable JSON on stdout'
             cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
             cand -v 'Trace HTTP requests on stderr (secrets redacted)'
@@ -71,6 +77,7 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
         }
         &'oauthctl;status'= {
             cand --store 'Where new credentials are kept [default: keyring]'
+            cand --check 'Ask Airbyte and BlueNexus for the state of the connections they hold (network)'
             cand --json 'Print machine-readable JSON on stdout'
             cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
             cand -v 'Trace HTTP requests on stderr (secrets redacted)'
@@ -246,6 +253,7 @@ set edit:completion:arg-completer[oauthctl] = {|@words|
         &'oauthctl;mcp;help;help'= {
         }
         &'oauthctl;providers'= {
+            cand --from 'List a hosted platform''s provider catalog instead (public; network)'
             cand --store 'Where new credentials are kept [default: keyring]'
             cand --json 'Print machine-readable JSON on stdout'
             cand --no-input 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'

@@ -45,7 +45,7 @@ complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "providers" -d 'Sh
 complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "paths" -d 'Show where oauthctl keeps its configuration and credentials'
 complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c oauthctl -n "__fish_oauthctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l name -d 'The provider name an MCP server\'s URL gets [default: its host and path, e.g. mcp-linear-app-sse]' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l name -d 'The name of what connect creates: an MCP server\'s provider name [default: its host and path], or a hosted connection\'s (--via) [default: PROVIDER-WORKSPACE, PROVIDER-ID]' -r
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l client-metadata-url -d 'MCP: a Client ID Metadata Document URL to use as the client id (when the server accepts them)' -r
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l account -d 'Account name to store under [default: what the provider reports, e.g. the email]' -r
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l client-id -d 'OAuth client id [env: OAUTHCTL_CLIENT_ID]' -r
@@ -55,6 +55,12 @@ complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l param -d '
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l port -d 'Loopback port for the callback; 0 picks a free one [default: the provider\'s, else 8080]' -r
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l redirect-uri -d 'Exact redirect URI to send (a Web-type client, a tunnel); the listener stays on loopback' -r
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l timeout -d 'Seconds to wait for the browser step (or the device approval)' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l via -d 'Let a hosted platform run the flow and keep the tokens; oauthctl records the connection\'s id' -r -f -a "airbyte\t'Airbyte\'s bring-your-own-OAuth flow: it creates a connector'
+bluenexus\t'BlueNexus: it stores the provider\'s tokens (sign in first: oauthctl connect bluenexus)'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l workspace-name -d '--via airbyte: the Airbyte workspace (sent as workspace_name and customer_name)' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l connector-type -d '--via airbyte: the connector type sent [default: the provider\'s, e.g. Gmail]' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l field -d '--via bluenexus: a value a connection needs after consent, KEY=VALUE (repeatable)' -r
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l catalog-entry -d '--via bluenexus: connect an MCP catalog entry (PROVIDER is then only a label)' -r
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l store -d 'Where new credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'0600 JSON files in the config directory'"
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l strict -d 'MCP: refuse a server that does not say it supports PKCE S256'
@@ -62,6 +68,7 @@ complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l client-sec
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l device -d 'Use the device authorization grant: approve on another device (SSH sessions, CI)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l no-browser -d 'Print the authorization URL but do not open a browser'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l paste -d 'Accept the redirected URL pasted on stdin even when stdin is not a terminal'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l bearer-token-stdin -d '--via bluenexus with --catalog-entry: read the entry\'s bearer token from stdin (no browser)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l json -d 'Print machine-readable JSON on stdout'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -l no-input -d 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
@@ -69,6 +76,7 @@ complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -s q -l quiet
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand status" -l store -d 'Where new credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'0600 JSON files in the config directory'"
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand status" -l check -d 'Ask Airbyte and BlueNexus for the state of the connections they hold (network)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand status" -l json -d 'Print machine-readable JSON on stdout'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand status" -l no-input -d 'Never prompt; fail naming the flag or variable to use (implied when stdin is not a terminal)'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand status" -s v -l verbose -d 'Trace HTTP requests on stderr (secrets redacted)'
@@ -185,6 +193,7 @@ complete -c oauthctl -n "__fish_oauthctl_using_subcommand mcp; and __fish_seen_s
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand mcp; and __fish_seen_subcommand_from proxy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "proxy" -d 'An MCP stdio server forwarding to an OAuth-protected MCP server with fresh tokens'
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c oauthctl -n "__fish_oauthctl_using_subcommand providers" -l from -d 'List a hosted platform\'s provider catalog instead (public; network)' -r -f -a "bluenexus\t'BlueNexus\'s providers (BLUENEXUS_API_URL moves it)'"
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand providers" -l store -d 'Where new credentials are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'0600 JSON files in the config directory'"
 complete -c oauthctl -n "__fish_oauthctl_using_subcommand providers" -l json -d 'Print machine-readable JSON on stdout'

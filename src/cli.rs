@@ -107,10 +107,12 @@ const CONNECT_HELP: &str = "Examples:
   oauthctl connect microsoft --param tenant=contoso.onmicrosoft.com
   oauthctl connect github --device             # no browser here: approve on another device
   oauthctl connect https://mcp.example.com/mcp # an OAuth-protected MCP server (then: oauthctl mcp proxy NAME)
+  oauthctl connect gmail --via airbyte --workspace-name team-a   # Airbyte runs the flow, keeps the tokens
   oauthctl connect gmail --no-browser          # open the printed URL elsewhere, paste the redirect back
 
 Environment: OAUTHCTL_CLIENT_ID, OAUTHCTL_CLIENT_SECRET (never pass a secret as a flag), BROWSER,
-OAUTHCTL_STORE, OAUTHCTL_CONFIG_DIR, OAUTHCTL_HTTP_TIMEOUT, HTTPS_PROXY, NO_PROXY.";
+OAUTHCTL_STORE, OAUTHCTL_CONFIG_DIR, OAUTHCTL_HTTP_TIMEOUT, HTTPS_PROXY, NO_PROXY; with --via:
+AIRBYTE_CLIENT_ID, AIRBYTE_CLIENT_SECRET, AIRBYTE_API_URL, BLUENEXUS_API_URL.";
 
 const TOKEN_HELP: &str = "Examples:
   TOKEN=$(oauthctl token gmail)
@@ -144,7 +146,8 @@ pub struct ClientArgs {
 pub struct ConnectArgs {
     /// Provider name from `oauthctl providers`, or the URL of an OAuth-protected MCP server
     pub provider: String,
-    /// The provider name an MCP server's URL gets [default: its host and path, e.g. mcp-linear-app-sse]
+    /// The name of what connect creates: an MCP server's provider name [default: its host and path],
+    /// or a hosted connection's (--via) [default: PROVIDER-WORKSPACE, PROVIDER-ID]
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
     /// MCP: a Client ID Metadata Document URL to use as the client id (when the server accepts them)
@@ -182,12 +185,41 @@ pub struct ConnectArgs {
     /// Accept the redirected URL pasted on stdin even when stdin is not a terminal
     #[arg(long)]
     pub paste: bool,
+    /// Let a hosted platform run the flow and keep the tokens; oauthctl records the connection's id
+    #[arg(long, value_name = "PLATFORM", conflicts_with_all = ["device", "redirect_uri"])]
+    pub via: Option<Via>,
+    /// --via airbyte: the Airbyte workspace (sent as workspace_name and customer_name)
+    #[arg(long, value_name = "NAME", requires = "via")]
+    pub workspace_name: Option<String>,
+    /// --via airbyte: the connector type sent [default: the provider's, e.g. Gmail]
+    #[arg(long, value_name = "TYPE", requires = "via")]
+    pub connector_type: Option<String>,
+    /// --via bluenexus: a value a connection needs after consent, KEY=VALUE (repeatable)
+    #[arg(long = "field", value_name = "KEY=VALUE", requires = "via")]
+    pub fields: Vec<String>,
+    /// --via bluenexus: connect an MCP catalog entry (PROVIDER is then only a label)
+    #[arg(long, value_name = "ID", requires = "via")]
+    pub catalog_entry: Option<String>,
+    /// --via bluenexus with --catalog-entry: read the entry's bearer token from stdin (no browser)
+    #[arg(long, requires = "catalog_entry")]
+    pub bearer_token_stdin: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Via {
+    /// Airbyte's bring-your-own-OAuth flow: it creates a connector
+    Airbyte,
+    /// BlueNexus: it stores the provider's tokens (sign in first: oauthctl connect bluenexus)
+    Bluenexus,
 }
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// PROVIDER[:ACCOUNT]; all accounts when omitted
+    /// PROVIDER[:ACCOUNT] (or a hosted connection's PLATFORM:NAME); all when omitted
     pub target: Option<String>,
+    /// Ask Airbyte and BlueNexus for the state of the connections they hold (network)
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]
@@ -260,7 +292,7 @@ pub struct ImportArgs {
 
 #[derive(Debug, Args)]
 pub struct LogoutArgs {
-    /// PROVIDER[:ACCOUNT]
+    /// PROVIDER[:ACCOUNT], or a hosted connection's PLATFORM:NAME
     pub target: String,
     /// Forget the credential without revoking it at the provider
     #[arg(long)]
@@ -371,6 +403,15 @@ pub struct ProxyArgs {
 pub struct ProvidersArgs {
     /// Show one provider in full, with its setup notes
     pub name: Option<String>,
+    /// List a hosted platform's provider catalog instead (public; network)
+    #[arg(long, value_name = "PLATFORM", conflicts_with = "name")]
+    pub from: Option<CatalogSource>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CatalogSource {
+    /// BlueNexus's providers (BLUENEXUS_API_URL moves it)
+    Bluenexus,
 }
 
 #[derive(Debug, Args)]

@@ -100,6 +100,20 @@ impl Resolved {
     }
 }
 
+/// Whether the person gave a client id of their own (flag, file, environment, the entry). A
+/// client oauthctl registered itself is not one: its registration is kept apart.
+pub fn has_own_client_id(
+    ctx: &Ctx,
+    provider: &Provider,
+    args: &ClientArgs,
+    file: Option<(&SecretsFile, &Path)>,
+) -> bool {
+    args.client_id.is_some()
+        || file.is_some()
+        || ctx.env.get("OAUTHCTL_CLIENT_ID").is_some()
+        || provider.client_id.is_some()
+}
+
 pub fn resolve(
     ctx: &Ctx,
     provider: &Provider,

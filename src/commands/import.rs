@@ -15,7 +15,7 @@ use crate::store::index;
 
 pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
     let ui = &ctx.ui;
-    let provider = providers::resolve(ctx.catalog()?, &args.provider, None, Some(ctx.http()))?;
+    let provider = providers::resolve(ctx.catalog()?, &args.provider, None, Some((ctx.http(), &ctx.env)))?;
     if args.refresh_token_stdin && args.client.client_secret_stdin {
         return Err(Error::usage("stdin can carry the refresh token or the client secret, not both")
             .with_hint("pass the client secret in OAUTHCTL_CLIENT_SECRET or --client-secrets-file"));

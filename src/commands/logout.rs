@@ -21,7 +21,37 @@ struct Report {
     removed: bool,
 }
 
+#[derive(Serialize)]
+struct ConnectionReport<'a> {
+    target: &'a str,
+    kind: &'a str,
+    platform_id: &'a str,
+    /// "deleted", "queued" (Airbyte deletes later), "already gone", "skipped" (--local-only).
+    remote: &'static str,
+    removed: bool,
+}
+
 pub fn run(ctx: &Ctx, args: &LogoutArgs) -> Result<()> {
+    if let Some(c) = index::load(&ctx.config_dir)?.connection(&args.target).cloned() {
+        // A hosted connection: deleted at its platform (which holds its tokens), then forgotten.
+        let remote = super::connect::hosted::remove(ctx, &c, args.local_only)?;
+        let ui = &ctx.ui;
+        match remote {
+            "skipped" => ui.info(format!("Not deleted at {} (--local-only).", c.kind)),
+            other => ui.info(format!("{} connection {}: {other}.", c.kind, c.platform_id)),
+        }
+        ui.info(format!("Removed {} from the index.", c.target));
+        if ui.json() {
+            ui.print_json(&ConnectionReport {
+                target: &c.target,
+                kind: &c.kind,
+                platform_id: &c.platform_id,
+                remote,
+                removed: true,
+            })?;
+        }
+        return Ok(());
+    }
     let entry = credentials::find(ctx, &args.target)?;
     let key = entry.key();
     let stores = ctx.stores();

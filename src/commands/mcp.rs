@@ -195,6 +195,12 @@ impl Proxy<'_> {
             no_browser: false,
             timeout: None,
             paste: false,
+            via: None,
+            workspace_name: None,
+            connector_type: None,
+            fields: Vec::new(),
+            catalog_entry: None,
+            bearer_token_stdin: false,
         };
         super::connect::run(self.ctx, &args).map_err(|e| Failure {
             code: -32001,

@@ -1,7 +1,7 @@
 //! `oauthctl providers [NAME]`: the catalog, built-in and from providers.toml; one provider in full,
 //! with its setup notes.
 
-use crate::cli::ProvidersArgs;
+use crate::cli::{CatalogSource, ProvidersArgs};
 use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::providers::{self, Provider, Source};
@@ -16,8 +16,22 @@ fn source(p: &Provider) -> &'static str {
 }
 
 pub fn run(ctx: &Ctx, args: &ProvidersArgs) -> Result<()> {
-    let catalog = ctx.catalog()?;
     let ui = &ctx.ui;
+    if let Some(CatalogSource::Bluenexus) = args.from {
+        let base = crate::platforms::bluenexus::base_url(&ctx.env)?;
+        let list = crate::platforms::bluenexus::providers(ctx.http(), &base)?;
+        if ui.json() {
+            let items: Vec<serde_json::Value> =
+                list.iter().map(|(id, name)| serde_json::json!({"id": id, "name": name})).collect();
+            return ui.print_json(&items);
+        }
+        let mut out = format!("{:<28} NAME\n", "ID (connect ID --via bluenexus)");
+        for (id, name) in &list {
+            out.push_str(&format!("{id:<28} {name}\n"));
+        }
+        return ui.data(&out);
+    }
+    let catalog = ctx.catalog()?;
     let Some(name) = &args.name else {
         let list = catalog.all()?;
         if ui.json() {

@@ -132,6 +132,24 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
     };
     let now = clock::now();
     let ui = &ctx.ui;
+    // --check: the platforms say what state their connections are in (and the index learns it).
+    let checked = if args.check {
+        super::connect::hosted::check(ctx, &connections.iter().map(|c| (*c).clone()).collect::<Vec<_>>())?
+    } else {
+        Vec::new()
+    };
+    let refreshed;
+    let connections: Vec<&Connection> = if args.check {
+        refreshed = index::load(&ctx.config_dir)?;
+        connections.iter().filter_map(|c| refreshed.connection(&c.target)).collect()
+    } else {
+        connections
+    };
+    for (target, status, advice) in &checked {
+        if let Some(a) = advice {
+            ui.warn(format!("{target} is {status}: {a}"));
+        }
+    }
     if ui.json() {
         let mut items: Vec<Item> = entries.iter().map(|e| Item::Account(AccountStatus::of(e, now))).collect();
         items.extend(connections.iter().map(|c| {

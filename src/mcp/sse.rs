@@ -1,5 +1,7 @@
 //! Server-sent events (the `text/event-stream` answers of MCP's Streamable HTTP transport): each
-//! event's `data` lines joined, dispatched at a blank line.
+//! event's `data` lines joined, dispatched at a blank line. As the SSE specification says, an
+//! event the stream ends in the middle of (no blank line after it) is discarded: it may be a
+//! truncated message.
 
 use std::io::BufRead;
 
@@ -38,9 +40,6 @@ pub fn read_events(input: impl BufRead, mut on_event: impl FnMut(&str) -> bool) 
             has_data = true;
         }
     }
-    if has_data {
-        on_event(&data);
-    }
 }
 
 #[cfg(test)]
@@ -50,12 +49,12 @@ mod tests {
     #[test]
     fn events_are_joined_and_dispatched_at_blank_lines() {
         let stream =
-            "event: message\nid: 1\ndata: {\"a\":\n data: 1}\n\n: keep-alive\n\ndata: {\"b\":2}\r\n\r\ndata: last";
+            "event: message\nid: 1\ndata: {\"a\":\ndata: 1}\n\n: keep-alive\n\n data: not a field\n\ndata:{\"b\":2}\r\n\r\ndata: cut off";
         let mut got = Vec::new();
         read_events(stream.as_bytes(), |d| {
             got.push(d.to_string());
             true
         });
-        assert_eq!(got, ["{\"a\":\n1}", "{\"b\":2}", "last"]);
+        assert_eq!(got, ["{\"a\":\n1}", "{\"b\":2}"]);
     }
 }

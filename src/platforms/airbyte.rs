@@ -253,6 +253,47 @@ impl Api<'_> {
         )
     }
 
+    /// Airbyte's "bring your own OAuth" flow: the consent URL for a new connector whose OAuth
+    /// dance Airbyte runs; after consent Airbyte redirects to `redirect_url` with `connector_id`
+    /// (or `error` and `error_description`).
+    pub fn initiate(&self, workspace: &str, connector_type: &str, redirect_url: &str) -> Result<String> {
+        let body = json!({
+            "workspace_name": workspace,
+            "customer_name": workspace,
+            "connector_type": connector_type,
+            "redirect_url": redirect_url,
+        });
+        let resp =
+            self.http.send(&self.request("POST", "/api/v1/integrations/connectors/oauth/initiate").json(&body))?;
+        if !resp.is_success() {
+            let mut e = refusal(&format!("start the OAuth flow of a {connector_type} connector"), &resp);
+            if let Error::Refused { status: 400, advice, .. } = &mut e {
+                *advice = Advice::Check(format!(
+                    "Airbyte may need a source template for {connector_type} in your organisation, or another connector type name: try --connector-type (a display name such as Gmail, or a slug such as gmail)"
+                ));
+            }
+            return Err(e);
+        }
+        let v: Value = resp.json().unwrap_or(Value::Null);
+        let url = v["consent_url"].as_str().ok_or_else(|| Error::Malformed {
+            platform: "Airbyte",
+            detail: format!("no consent_url: {}", resp.snippet()),
+        })?;
+        crate::providers::check_endpoint(url)
+            .map_err(|why| Error::Malformed { platform: "Airbyte", detail: format!("a consent URL that {why}") })?;
+        Ok(url.to_string())
+    }
+
+    /// Whether the connector exists ("active"), or is gone ("deleted").
+    pub fn state(&self, id: &str) -> Result<&'static str> {
+        let resp = self.http.send(&self.request("GET", &format!("/api/v1/integrations/connectors/{id}")))?;
+        match resp.status {
+            s if (200..300).contains(&s) => Ok("active"),
+            404 => Ok("deleted"),
+            _ => Err(refusal(&format!("read connector {id}"), &resp)),
+        }
+    }
+
     /// Runs Airbyte's check of the new connector. Never an error: an endpoint the server lacks is
     /// "unsupported", a failure to run it is "error"; the caller decides what a "failed" means.
     pub fn check(&self, id: &str) -> Check {

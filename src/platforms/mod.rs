@@ -8,6 +8,7 @@
 pub mod airbyte;
 pub mod blaxel;
 pub mod blaxel_config;
+pub mod bluenexus;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};

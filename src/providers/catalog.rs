@@ -392,7 +392,11 @@ mod tests {
                     "{name}: {{{t}}} needs a default or a description"
                 );
             }
-            assert!(p.token_url.starts_with("https://") && p.authorization_url.starts_with("https://"), "{name}");
+            let discovered = p.issuer.is_some() && p.token_url.is_empty() && p.authorization_url.is_empty();
+            assert!(
+                discovered || p.token_url.starts_with("https://") && p.authorization_url.starts_with("https://"),
+                "{name}: https endpoints, or an issuer to discover them from"
+            );
             if p.device_scopes.is_some() {
                 assert!(p.device_authorization_url.is_some(), "{name}: device_scopes without a device endpoint");
             }

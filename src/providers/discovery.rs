@@ -204,6 +204,7 @@ impl Metadata {
         fill_opt(&mut p.revocation_url, &self.revocation_endpoint);
         fill_opt(&mut p.userinfo_url, &self.userinfo_endpoint);
         fill_opt(&mut p.device_authorization_url, &self.device_authorization_endpoint);
+        fill_opt(&mut p.registration_url, &self.registration_endpoint);
         if p.issuer.is_none() {
             p.issuer = Some(self.issuer.clone());
         }

@@ -6,6 +6,7 @@
 use super::catalog::{Catalog, ConfigError};
 use super::discovery;
 use super::schema::{Provider, Source};
+use crate::env::Env;
 use crate::http::Http;
 
 #[derive(Debug)]
@@ -34,14 +35,18 @@ impl From<ConfigError> for Error {
 }
 
 /// The provider `name`. `stored` is the snapshot a credential keeps of a discovered provider (so
-/// `refresh` needs no network discovery); `http`, when given, allows discovery.
+/// `refresh` needs no network discovery); `discover`, when given, allows discovery (and lets an
+/// entry's `issuer_from_env` variable move its issuer).
 pub fn resolve(
     catalog: &Catalog,
     name: &str,
     stored: Option<&Provider>,
-    http: Option<&Http>,
+    discover: Option<(&Http, &Env)>,
 ) -> Result<Provider, Error> {
-    let found = catalog.get(name)?;
+    let mut found = catalog.get(name)?;
+    if let (Some(p), Some((_, env))) = (found.as_mut(), discover) {
+        moved_by_env(p, env)?;
+    }
     let mut provider = match (found, stored) {
         (Some(p), _) if !needs_discovery(&p) => return Ok(p),
         (_, Some(s)) => return Ok(Provider { name: name.to_string(), source: Source::Discovered, ..s.clone() }),
@@ -53,7 +58,7 @@ pub fn resolve(
         }
     };
     let issuer = provider.issuer.clone().expect("needs_discovery implies an issuer");
-    let Some(http) = http else {
+    let Some((http, _)) = discover else {
         return Err(Error::Discovery {
             name: name.into(),
             source: discovery::Error::NotFound { issuer, tried: Vec::new() },
@@ -63,6 +68,26 @@ pub fn resolve(
     meta.apply(&mut provider);
     provider.source = Source::Discovered;
     Ok(provider)
+}
+
+/// An entry whose platform can be moved by a variable (BlueNexus: `BLUENEXUS_API_URL`, for tests
+/// and private deployments) takes its issuer from that URL's origin; its endpoints then come from
+/// that server's metadata.
+fn moved_by_env(p: &mut Provider, env: &Env) -> Result<(), Error> {
+    let Some(value) = p.issuer_from_env.as_deref().and_then(|var| env.get(var)) else { return Ok(()) };
+    let url = url::Url::parse(&value).ok().filter(|_| super::check_endpoint(&value).is_ok()).ok_or_else(|| {
+        Error::Config(ConfigError {
+            file: p.issuer_from_env.clone().unwrap_or_default(),
+            entry: Some(p.name.clone()),
+            field: Some("issuer".into()),
+            line: None,
+            message: format!("{value:?} is not an https URL (or http on loopback)"),
+        })
+    })?;
+    p.issuer = Some(url.origin().ascii_serialization());
+    p.authorization_url.clear();
+    p.token_url.clear();
+    Ok(())
 }
 
 /// An entry with an issuer but no endpoints of its own is completed from the issuer's metadata.

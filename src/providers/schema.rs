@@ -240,6 +240,14 @@ pub struct Provider {
     /// RFC 8707 resource indicator sent in authorization, token and refresh requests (MCP).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
+    /// A variable whose URL's origin replaces the issuer when set (a platform moved for tests or a
+    /// private deployment: BlueNexus's `BLUENEXUS_API_URL`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer_from_env: Option<String>,
+    /// RFC 7591 registration endpoint: without a client id, oauthctl registers itself there (kept
+    /// per issuer, reused).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_url: Option<String>,
     /// The MCP endpoint this provider's tokens are for (`connect URL`; `mcp proxy` forwards to it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mcp_url: Option<String>,
@@ -334,6 +342,7 @@ fn is_default_platforms(p: &Platforms) -> bool {
 /// be checked against Google's issuer, nor its tokens be sent to Google's userinfo endpoint.
 pub const ENDPOINT_FIELDS: &[&str] = &[
     "issuer",
+    "registration_url",
     "iss_parameter",
     "authorization_url",
     "token_url",
@@ -348,6 +357,7 @@ pub const ENDPOINT_FIELDS: &[&str] = &[
 /// The URL fields, for validation and template filling.
 pub const URL_FIELDS: &[&str] = &[
     "issuer",
+    "registration_url",
     "authorization_url",
     "token_url",
     "refresh_url",
@@ -369,6 +379,7 @@ impl Provider {
     pub fn url_field(&self, name: &str) -> Option<&str> {
         match name {
             "issuer" => self.issuer.as_deref(),
+            "registration_url" => self.registration_url.as_deref(),
             "authorization_url" => Some(self.authorization_url.as_str()).filter(|s| !s.is_empty()),
             "token_url" => Some(self.token_url.as_str()).filter(|s| !s.is_empty()),
             "refresh_url" => self.refresh_url.as_deref(),

@@ -252,7 +252,7 @@ fn exchange_error(provider: &Provider, resolved: &Resolved, e: oauth::Error) -> 
 
 /// Waits for a code from the callback or a pasted URL, with a countdown on a terminal (not while
 /// the person may be typing a pasted URL: a redrawn line would overwrite it).
-fn wait(
+pub fn wait(
     ctx: &Ctx,
     rx: &mpsc::Receiver<Event>,
     timeout: Duration,

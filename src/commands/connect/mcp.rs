@@ -12,7 +12,7 @@ use crate::cli::ConnectArgs;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::mcp::discovery::{self as mcp_discovery, Challenge};
-use crate::mcp::registration::{self, Registration};
+use crate::mcp::registration;
 use crate::oauth::client::Client;
 use crate::providers::discovery::{self, Metadata};
 use crate::providers::{self, Provider, Source, TokenAuth};
@@ -121,7 +121,15 @@ pub fn run(ctx: &Ctx, args: &ConnectArgs, url: &str) -> Result<()> {
         let resolved = client::Resolved { client, id_from: "--client-metadata-url".into(), secret_from: None };
         (resolved, args.port.unwrap_or_else(|| mcp_discovery::stable_port(url)), "its client metadata document".into())
     } else {
-        let reg = registration(ctx, url, &meta, &token_url, &res, args.port)?;
+        let reg = super::register::registration(
+            ctx,
+            &meta.issuer,
+            meta.registration_endpoint.as_deref(),
+            &token_url,
+            Some(&res.resource),
+            args.port,
+            url,
+        )?;
         let port = reg.port().unwrap_or(0);
         let client = Client { id: reg.client_id.clone(), secret: reg.client_secret.clone(), auth: reg.token_auth };
         let resolved = client::Resolved {
@@ -184,60 +192,6 @@ fn scopes(
         .unwrap_or_default();
     base.extend(before);
     crate::oauth::authorize::merge_scopes(&base, extra)
-}
-
-/// The registration to use: the one kept for this issuer when its port can be listened on and the
-/// server still knows it, else a new one (kept before the browser opens, so a failed sign-in does
-/// not cost another registration).
-fn registration(
-    ctx: &Ctx,
-    url: &str,
-    meta: &Metadata,
-    token_url: &str,
-    res: &mcp_discovery::Resource,
-    port: Option<u16>,
-) -> Result<Registration> {
-    let stores = ctx.stores();
-    if let Some(reg) = stores.load_registration(&meta.issuer)? {
-        let kept = reg.port().unwrap_or(0);
-        let port_ok = matches!(port, None | Some(0)) || port == Some(kept);
-        let free = std::net::TcpListener::bind(("127.0.0.1", kept)).is_ok();
-        if port_ok && free {
-            match registration::still_known(ctx.http(), token_url, &reg, Some(&res.resource)) {
-                Ok(true) => {
-                    ctx.ui.info(format!("Using the client registered at {} before ({}).", meta.issuer, reg.client_id));
-                    return Ok(reg);
-                }
-                Ok(false) => {
-                    ctx.ui.warn(format!("{} no longer knows client {}: registering again", meta.issuer, reg.client_id));
-                    stores.forget_registration(&meta.issuer)?;
-                }
-                Err(e) => return Err(Error::remote(e.to_string())),
-            }
-        } else if !free {
-            ctx.ui.info(format!("Port {kept} of the earlier registration is busy: registering again."));
-        }
-    }
-    let endpoint = meta.registration_endpoint.as_deref().ok_or_else(|| {
-        Error::usage(format!("{} offers no dynamic client registration", meta.issuer)).with_hint(
-            "register a client for oauthctl at the server (redirect URI http://127.0.0.1:PORT/callback) and pass --client-id (and --port PORT)",
-        )
-    })?;
-    let wanted = match port {
-        Some(p) if p != 0 => p,
-        _ => mcp_discovery::stable_port(url),
-    };
-    let port = if std::net::TcpListener::bind(("127.0.0.1", wanted)).is_ok() {
-        wanted
-    } else {
-        std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(wanted)
-    };
-    let redirect = format!("http://127.0.0.1:{port}/callback");
-    let reg = registration::register(ctx.http(), endpoint, &meta.issuer, &redirect)
-        .map_err(|e| Error::remote(format!("registering oauthctl at {}: {e}", meta.issuer)))?;
-    ctx.ui.info(format!("Registered oauthctl at {} (client {}).", meta.issuer, reg.client_id));
-    stores.save_registration(ctx.store_for_new(), &reg)?;
-    Ok(reg)
 }
 
 /// The discovered provider, through the one schema (defaults and validation included).

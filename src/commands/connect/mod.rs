@@ -3,8 +3,10 @@
 //! shared finish step: account naming, the record, the store, the report.
 
 mod device;
+pub mod hosted;
 mod loopback;
 mod mcp;
+mod register;
 
 use std::collections::BTreeMap;
 
@@ -30,6 +32,9 @@ pub struct Obtained {
 }
 
 pub fn run(ctx: &Ctx, args: &ConnectArgs) -> Result<()> {
+    if let Some(via) = args.via {
+        return hosted::run(ctx, args, via);
+    }
     let catalog = ctx.catalog()?;
     if mcp::is_url(&args.provider) {
         return mcp::run(ctx, args, &args.provider.clone());
@@ -40,7 +45,7 @@ pub fn run(ctx: &Ctx, args: &ConnectArgs) -> Result<()> {
         // An MCP server connected before by URL: connect again (more scopes, a lost grant).
         return mcp::run(ctx, args, &url);
     }
-    let provider = providers::resolve(catalog, &args.provider, None, Some(ctx.http()))?;
+    let provider = providers::resolve(catalog, &args.provider, None, Some((ctx.http(), &ctx.env)))?;
     if let Some(a) = &args.account {
         credentials::check_account_name(a)?;
     }
@@ -59,7 +64,38 @@ pub fn run(ctx: &Ctx, args: &ConnectArgs) -> Result<()> {
     let idx = index::load(&ctx.config_dir)?;
     let file = args.client.client_secrets_file.as_deref().map(client::read_secrets_file).transpose()?;
     let file_ref = file.as_ref().zip(args.client.client_secrets_file.as_deref());
-    let resolved = client::resolve(ctx, &provider, &args.client, file_ref, &idx)?;
+    let mut provider = provider;
+    let mut args = args.clone();
+    let resolved = match (&provider.registration_url, client::has_own_client_id(ctx, &provider, &args.client, file_ref))
+    {
+        // No client of the person's own, and the server registers clients: register oauthctl.
+        (Some(endpoint), false) if !args.device => {
+            let issuer = provider.issuer.clone().unwrap_or_else(|| provider.token_url.clone());
+            let token_url = crate::providers::fill_template(&provider.token_url, &values).map_err(|n| {
+                Error::usage(format!("no value for {{{n}}}")).with_hint(format!("pass --param {n}=VALUE"))
+            })?;
+            let reg = register::registration(
+                ctx,
+                &issuer,
+                Some(endpoint),
+                &token_url,
+                provider.resource.as_deref(),
+                args.port,
+                &issuer,
+            )?;
+            provider.redirect_port = reg.port().unwrap_or(provider.redirect_port);
+            provider.token_auth = reg.token_auth;
+            args.port = None;
+            let client = crate::oauth::client::Client {
+                id: reg.client_id.clone(),
+                secret: reg.client_secret.clone(),
+                auth: reg.token_auth,
+            };
+            client::Resolved { client, id_from: format!("the registration at {issuer}"), secret_from: None }
+        }
+        _ => client::resolve(ctx, &provider, &args.client, file_ref, &idx)?,
+    };
+    let args = &args;
 
     let obtained = if args.device {
         device::obtain(ctx, &provider, &resolved, &values, &scopes, args.timeout)?
