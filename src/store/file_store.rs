@@ -44,6 +44,9 @@ impl FileStore {
 
     pub fn get(&self, key: &str) -> Result<Option<Record>, Error> {
         self.migrate()?;
+        // Whoever may write the directory may remove, rename or swap the records in it: it is
+        // checked on reads too, not only when oauthctl writes there.
+        fsutil::check_dir(&self.dir()).map_err(Error::File)?;
         let path = self.path_of(key);
         let Some(bytes) = fsutil::read_trusted(&path, Trust::Secret, LIMIT).map_err(Error::File)? else {
             return Ok(None);
