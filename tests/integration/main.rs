@@ -4,6 +4,7 @@
 mod cli;
 mod connect_faults;
 mod e2e_connect;
+mod hardening;
 mod oidc;
 mod push_airbyte;
 mod push_blaxel;
