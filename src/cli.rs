@@ -88,16 +88,23 @@ pub enum Command {
     #[command(after_help = "Examples:\n  oauthctl logout gmail:you@example.com\n  oauthctl logout gmail --local-only")]
     Logout(LogoutArgs),
     /// Hand a stored credential to a hosted agent platform (Blaxel, Airbyte)
+    #[command(after_help = "Examples:\n  oauthctl push blaxel gmail --workspace acme --wait\n  \
+        oauthctl push airbyte gmail --workspace-name alice --dry-run")]
     Push(PushArgs),
     /// MCP servers: a stdio proxy for hosts that speak only stdio
+    #[command(
+        after_help = "Examples:\n  oauthctl connect https://mcp.linear.app/sse\n  oauthctl mcp proxy mcp-linear-app-sse"
+    )]
     Mcp(McpArgs),
     /// Show the provider catalog (built-in and providers.toml)
     #[command(after_help = "Examples:\n  oauthctl providers\n  oauthctl providers slack\n  oauthctl providers --json")]
     Providers(ProvidersArgs),
     /// Show where oauthctl keeps its configuration and credentials
-    #[command(after_help = "Environment: OAUTHCTL_CONFIG_DIR moves the directory.")]
+    #[command(after_help = "Examples:\n  oauthctl paths\n  oauthctl paths --json\n\n\
+        Environment: OAUTHCTL_CONFIG_DIR moves the directory.")]
     Paths,
     /// Print a shell completion script
+    #[command(after_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
 }
 
@@ -113,6 +120,11 @@ const CONNECT_HELP: &str = "Examples:
 Environment: OAUTHCTL_CLIENT_ID, OAUTHCTL_CLIENT_SECRET (never pass a secret as a flag), BROWSER,
 OAUTHCTL_STORE, OAUTHCTL_CONFIG_DIR, OAUTHCTL_HTTP_TIMEOUT, HTTPS_PROXY, NO_PROXY; with --via:
 AIRBYTE_CLIENT_ID, AIRBYTE_CLIENT_SECRET, AIRBYTE_API_URL, BLUENEXUS_API_URL.";
+
+const COMPLETIONS_HELP: &str = "Examples:
+  oauthctl completions bash > ~/.local/share/bash-completion/completions/oauthctl
+  oauthctl completions zsh  > \"${fpath[1]}/_oauthctl\"
+  oauthctl completions fish > ~/.config/fish/completions/oauthctl.fish";
 
 const TOKEN_HELP: &str = "Examples:
   TOKEN=$(oauthctl token gmail)
@@ -308,11 +320,15 @@ pub struct PushArgs {
 #[derive(Debug, Subcommand)]
 pub enum PushTarget {
     /// Create a Blaxel integration connection and an MCP server bound to it (safe to re-run)
-    #[command(after_help = "Credentials: BL_API_KEY, else BL_CLIENT_CREDENTIALS, else the Blaxel CLI's login \
+    #[command(after_help = "Examples:\n  oauthctl push blaxel gmail --workspace acme --wait\n  \
+        oauthctl push blaxel gmail:you@example.com --no-function --dry-run\n\n\
+        Credentials: BL_API_KEY, else BL_CLIENT_CREDENTIALS, else the Blaxel CLI's login \
         (~/.blaxel/config.yaml). Base URL: BL_API_URL, else BL_ENV (prod, dev).")]
     Blaxel(BlaxelArgs),
     /// Create an Airbyte connector (an existing one is replaced only with --replace)
-    #[command(after_help = "Credentials: AIRBYTE_CLIENT_ID and AIRBYTE_CLIENT_SECRET (an Airbyte application); \
+    #[command(after_help = "Examples:\n  oauthctl push airbyte gmail --workspace-name alice\n  \
+        oauthctl push airbyte gmail --name gmail-alice --replace --dry-run\n\n\
+        Credentials: AIRBYTE_CLIENT_ID and AIRBYTE_CLIENT_SECRET (an Airbyte application); \
         optional AIRBYTE_ORGANIZATION_ID, AIRBYTE_API_URL.")]
     Airbyte(AirbyteArgs),
 }
@@ -381,8 +397,11 @@ pub enum McpCommand {
     Proxy(ProxyArgs),
 }
 
-const MCP_PROXY_HELP: &str =
-    "Connect the server first (oauthctl connect https://…/mcp), then start the proxy from the MCP host:
+const MCP_PROXY_HELP: &str = "Examples:
+  oauthctl connect https://mcp.linear.app/sse      # once: sign in, prints the name
+  oauthctl mcp proxy mcp-linear-app-sse            # what the MCP host runs
+
+Connect the server first (oauthctl connect https://…/mcp), then start the proxy from the MCP host:
 
   {\"mcpServers\": {\"linear\": {\"command\": \"oauthctl\", \"args\": [\"mcp\", \"proxy\", \"mcp-linear-app-sse\"]}}}
 

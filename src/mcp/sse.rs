@@ -48,8 +48,7 @@ mod tests {
 
     #[test]
     fn events_are_joined_and_dispatched_at_blank_lines() {
-        let stream =
-            "event: message\nid: 1\ndata: {\"a\":\ndata: 1}\n\n: keep-alive\n\n data: not a field\n\ndata:{\"b\":2}\r\n\r\ndata: cut off";
+        let stream = "event: message\nid: 1\ndata: {\"a\":\ndata: 1}\n\n: keep-alive\n\n data: not a field\n\ndata:{\"b\":2}\r\n\r\ndata: cut off";
         let mut got = Vec::new();
         read_events(stream.as_bytes(), |d| {
             got.push(d.to_string());

@@ -59,6 +59,9 @@ impl FileStore {
     /// The secret document kept under `key` (a record, a client registration).
     pub fn get_bytes(&self, key: &str) -> Result<Option<Vec<u8>>, Error> {
         self.migrate()?;
+        // Whoever may write the directory may remove, rename or swap the records in it: it is
+        // checked on reads too, not only when oauthctl writes there.
+        fsutil::check_dir(&self.dir()).map_err(Error::File)?;
         fsutil::read_trusted(&self.path_of(key), Trust::Secret, LIMIT).map_err(Error::File)
     }
 

@@ -6,6 +6,7 @@ mod connect_faults;
 mod device;
 mod discovery;
 mod e2e_connect;
+mod hardening;
 mod hosted;
 mod mcp;
 mod oidc;

@@ -25,6 +25,17 @@ pub enum Mode {
     Hang,
     /// `invalid_grant` with HTTP 400.
     InvalidGrant,
+    /// This exact answer (a body the test made, e.g. with `util::leak`).
+    Raw {
+        status: u16,
+        body: &'static str,
+    },
+    /// Waits this long, then answers 503 (a slow, failing token endpoint).
+    Slow503 {
+        ms: u64,
+    },
+    /// `invalid_client` whose description, and an unknown field, echo the request's client secret.
+    EchoSecret,
 }
 
 pub struct Stub {
@@ -117,6 +128,24 @@ impl Stub {
                             "",
                         ),
                         Mode::Hang => std::thread::sleep(Duration::from_secs(120)),
+                        Mode::Raw { status, body } => util::respond(&mut stream, status, "application/json", body, ""),
+                        Mode::Slow503 { ms } => {
+                            std::thread::sleep(Duration::from_millis(ms));
+                            util::respond(&mut stream, 503, "text/plain", "try again", "")
+                        }
+                        Mode::EchoSecret => {
+                            let body = last.lock().unwrap().clone();
+                            let secret = url::form_urlencoded::parse(body.as_bytes())
+                                .find(|(k, _)| k == "client_secret")
+                                .map(|(_, v)| v.into_owned())
+                                .unwrap_or_default();
+                            let json = serde_json::json!({
+                                "error": "invalid_client",
+                                "error_description": format!("client secret {secret} is wrong"),
+                                "debug": {"you_sent": secret},
+                            });
+                            util::respond(&mut stream, 401, "application/json", &json.to_string(), "")
+                        }
                     }
                 });
             }

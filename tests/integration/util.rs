@@ -565,3 +565,64 @@ pub fn wait_for_file(path: &Path, within: Duration) -> String {
     std::thread::sleep(Duration::from_millis(100));
     std::fs::read_to_string(path).unwrap()
 }
+
+/// Sends `bytes` as they are (what no browser sends: control characters, two Host headers, an
+/// oversized head) and returns the status and the whole answer.
+pub fn raw_bytes(port: u16, bytes: &[u8]) -> (u16, String) {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    let _ = s.write_all(bytes);
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let out = String::from_utf8_lossy(&out).into_owned();
+    let status = out.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    (status, out)
+}
+
+/// A `&'static str` made at run time, for a stub mode (a few small strings per test).
+pub fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+/// Waits until `done` holds, polling; panics naming `what` after `within`.
+pub fn wait_until(what: &str, within: Duration, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + within;
+    while !done() {
+        assert!(Instant::now() < deadline, "{what} did not happen within {within:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+impl Keyring {
+    /// Locks the login collection, as a screen lock does. There is no prompter on this private
+    /// bus, so nothing can unlock it again: writes are refused from then on. Returns false (a
+    /// visible skip) without dbus-send.
+    pub fn lock(&self) -> bool {
+        if !available("dbus-send", have_program("dbus-send")) {
+            return false;
+        }
+        let out = Command::new("dbus-send")
+            .args([
+                "--session",
+                "--dest=org.freedesktop.secrets",
+                "--type=method_call",
+                "--print-reply",
+                "/org/freedesktop/secrets",
+                "org.freedesktop.Secret.Service.Lock",
+                "array:objpath:/org/freedesktop/secrets/collection/login",
+            ])
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "locking the keyring: {}", String::from_utf8_lossy(&out.stderr));
+        let probe = Command::new("secret-tool")
+            .args(["store", "--label=probe", "service", "oauthctl-probe", "username", "locked"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(!probe.success(), "the keyring still takes writes after Lock");
+        true
+    }
+}

@@ -255,7 +255,7 @@ pub fn denied(provider: &Provider, error: &str, description: Option<&str>) -> Er
             format!("check the scopes: `oauthctl providers {name}` shows the defaults, --scope adds more")
         }
         "invalid_request" => format!(
-            "{} refused the request itself (the redirect URI was accepted): `oauthctl -v connect {name}` shows the URL sent; check its scopes and parameters",
+            "{} refused the request itself: `oauthctl -v connect {name}` shows the URL sent; check its scopes and parameters",
             provider.display_name
         ),
         "unauthorized_client" => {
