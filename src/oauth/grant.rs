@@ -239,6 +239,15 @@ pub fn parse(resp: &Response, provider: &Provider) -> Result<TokenSet, Error> {
             uri: None,
         });
     }
+    // The error objects of providers' own APIs, on a failed status only (a success may carry a
+    // `code`): Notion's and Canva's {"code", "message"}, Intercom's {"errors": [{"code", "message"}]}.
+    if !resp.is_success() {
+        let first = fields.get("errors").and_then(|e| e.get(0)).and_then(Value::as_object).unwrap_or(&fields);
+        if let Some(code) = first.get("code").and_then(Value::as_str).filter(|c| !c.is_empty()) {
+            let message = first.get("message").and_then(Value::as_str).map(|m| resp.scrub(m));
+            return Err(Error::Refused { status, error: resp.scrub(code), description: message, uri: None });
+        }
+    }
     if fields.get("ok") == Some(&Value::Bool(false)) {
         return Err(Error::Refused { status, error: "unknown_error".into(), description: None, uri: None });
     }
@@ -426,6 +435,30 @@ pub(crate) mod tests {
         let slack =
             parse(&resp(200, "application/json", r#"{"ok":false,"error":"invalid_code"}"#), &plain()).unwrap_err();
         assert_eq!(slack.oauth_error(), Some("invalid_code"));
+    }
+
+    #[test]
+    fn api_error_objects_give_their_code() {
+        for (body, code, message) in [
+            (
+                r#"{"object":"error","status":400,"code":"invalid_request","message":"body failed validation"}"#,
+                "invalid_request",
+                "body failed validation",
+            ),
+            (
+                r#"{"type":"error.list","errors":[{"code":"unauthorized","message":"Unauthorized Code"}]}"#,
+                "unauthorized",
+                "Unauthorized Code",
+            ),
+        ] {
+            let f = parse(&resp(400, "application/json", body), &plain()).unwrap_err();
+            assert!(
+                matches!(&f, Error::Refused { error, description: Some(d), .. } if error == code && d == message),
+                "{f:?}"
+            );
+        }
+        let t = parse(&resp(200, "application/json", r#"{"access_token":"at","code":"not-an-error"}"#), &plain());
+        assert!(t.is_ok(), "a success is never an error for its `code` field");
     }
 
     #[test]
