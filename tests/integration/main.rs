@@ -4,10 +4,12 @@
 mod cli;
 mod connect_faults;
 mod e2e_connect;
+mod imitate;
 mod oidc;
 mod push_airbyte;
 mod push_blaxel;
 mod push_support;
+mod quirks;
 mod stub;
 mod tokens;
 mod util;
