@@ -250,7 +250,7 @@ pub fn ensure_fresh(
 /// The refreshed token replaces the one asked for; a rotated refresh token replaces the old in
 /// this same write, and an answer without one keeps the old.
 fn apply_refresh(r: &mut Record, which: Option<&str>, tokens: TokenSet, now: i64) {
-    let Slot { access_token, token_type, refresh_token, expires_in, refresh_expires_in, scope } = tokens.main;
+    let Slot { access_token, token_type, refresh_token, expires_in, refresh_expires_in, scope, .. } = tokens.main;
     let expires_at = expires_in.map(|s| clock::after(now, s));
     match which.filter(|n| Some(*n) != r.token_name.as_deref()) {
         None => {
@@ -416,6 +416,10 @@ pub fn new_record(ctx: &Ctx, n: NewCredential) -> Result<(Record, Vec<String>)> 
         extras.extend(more);
     }
     let TokenSet { main, main_name, others, id_token, .. } = n.tokens;
+    // A lifetime the answer did not state (the entry's expires_in_default) is assumed so that a
+    // refresh comes in time. A token without a refresh token cannot be refreshed: an assumed expiry
+    // would only declare it dead while it works (monday.com's legacy tokens never expire).
+    let expires_in = main.expires_in.filter(|_| !(main.expiry_assumed && main.refresh_token.is_none()));
     let other_tokens = others
         .into_iter()
         .map(|(name, s)| {
@@ -439,7 +443,7 @@ pub fn new_record(ctx: &Ctx, n: NewCredential) -> Result<(Record, Vec<String>)> 
         access_token: main.access_token,
         refresh_token: main.refresh_token,
         token_type: main.token_type,
-        expires_at: main.expires_in.map(|s| clock::after(now, s)),
+        expires_at: expires_in.map(|s| clock::after(now, s)),
         refresh_expires_at: main.refresh_expires_in.map(|s| clock::after(now, s)),
         id_token,
         obtained_at: now,

@@ -70,7 +70,9 @@ pub fn run(ctx: &Ctx, args: &RefreshArgs) -> Result<()> {
             items.push(failed(target, expires_at, e));
             continue;
         }
-        if !args.force && (entry.never_expires || credentials::is_fresh(entry.expires_at, args.min_valid, now)) {
+        // A token without expiry or refresh token has nothing to renew, even with --force: asking
+        // would only find no refresh token and mark a working token for re-authorization.
+        if entry.never_expires || (!args.force && credentials::is_fresh(entry.expires_at, args.min_valid, now)) {
             let text = if entry.never_expires { "does not expire".to_string() } else { format!("still valid{until}") };
             ui.info(format!("{target}: {text}"));
             items.push(Item { target, result: "valid", expires_at, error: None, hint: None, exit_code: None });

@@ -140,6 +140,8 @@ pub struct Slot {
     pub token_type: String,
     pub refresh_token: Option<Secret>,
     pub expires_in: Option<i64>,
+    /// `expires_in` is the entry's `expires_in_default`: the answer stated no lifetime.
+    pub expiry_assumed: bool,
     pub refresh_expires_in: Option<i64>,
     pub scope: Option<String>,
 }
@@ -239,6 +241,15 @@ pub fn parse(resp: &Response, provider: &Provider) -> Result<TokenSet, Error> {
             uri: None,
         });
     }
+    // The error objects of providers' own APIs, on a failed status only (a success may carry a
+    // `code`): Notion's and Canva's {"code", "message"}, Intercom's {"errors": [{"code", "message"}]}.
+    if !resp.is_success() {
+        let first = fields.get("errors").and_then(|e| e.get(0)).and_then(Value::as_object).unwrap_or(&fields);
+        if let Some(code) = first.get("code").and_then(Value::as_str).filter(|c| !c.is_empty()) {
+            let message = first.get("message").and_then(Value::as_str).map(|m| resp.scrub(m));
+            return Err(Error::Refused { status, error: resp.scrub(code), description: message, uri: None });
+        }
+    }
     if fields.get("ok") == Some(&Value::Bool(false)) {
         return Err(Error::Refused { status, error: "unknown_error".into(), description: None, uri: None });
     }
@@ -303,8 +314,9 @@ pub fn parse(resp: &Response, provider: &Provider) -> Result<TokenSet, Error> {
 fn slot(fields: &Map<String, Value>, provider: &Provider, notes: &mut Vec<String>) -> Option<Slot> {
     let text = |k: &str| fields.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
     let access_token = text("access_token")?;
-    let expires_in = match fields.get("expires_in") {
-        None | Some(Value::Null) => provider.expires_in_default,
+    let stated = fields.get("expires_in").filter(|v| !v.is_null());
+    let expires_in = match stated {
+        None => provider.expires_in_default,
         Some(v) => lifetime(v, "expires_in", notes),
     };
     let refresh_expires_in = ["refresh_expires_in", "refresh_token_expires_in", "x_refresh_token_expires_in"]
@@ -321,6 +333,7 @@ fn slot(fields: &Map<String, Value>, provider: &Provider, notes: &mut Vec<String
         token_type,
         refresh_token: text("refresh_token").map(Secret::new),
         expires_in,
+        expiry_assumed: stated.is_none() && expires_in.is_some(),
         refresh_expires_in,
         scope: match fields.get("scope") {
             // Linear's older apps answer an array.
@@ -429,6 +442,30 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn api_error_objects_give_their_code() {
+        for (body, code, message) in [
+            (
+                r#"{"object":"error","status":400,"code":"invalid_request","message":"body failed validation"}"#,
+                "invalid_request",
+                "body failed validation",
+            ),
+            (
+                r#"{"type":"error.list","errors":[{"code":"unauthorized","message":"Unauthorized Code"}]}"#,
+                "unauthorized",
+                "Unauthorized Code",
+            ),
+        ] {
+            let f = parse(&resp(400, "application/json", body), &plain()).unwrap_err();
+            assert!(
+                matches!(&f, Error::Refused { error, description: Some(d), .. } if error == code && d == message),
+                "{f:?}"
+            );
+        }
+        let t = parse(&resp(200, "application/json", r#"{"access_token":"at","code":"not-an-error"}"#), &plain());
+        assert!(t.is_ok(), "a success is never an error for its `code` field");
+    }
+
+    #[test]
     fn html_and_broken_json_are_malformed_without_the_half_token() {
         let f = parse(&resp(502, "text/html", "<html><body>Bad   gateway</body></html>"), &plain()).unwrap_err();
         let Error::Malformed { status: 502, detail } = &f else { panic!("{f:?}") };
@@ -476,6 +513,20 @@ pub(crate) mod tests {
             assert_eq!(t.main.expires_in, expect, "{value}");
             assert_eq!(t.notes.is_empty(), matches!(value, "\"3600\"" | "3600.7" | "0"), "{value}: {:?}", t.notes);
         }
+    }
+
+    #[test]
+    fn an_unstated_lifetime_is_the_entrys_default_and_marked_assumed() {
+        let p: Provider = toml::from_str(
+            "authorization_url = \"https://a.test/a\"\ntoken_url = \"https://a.test/t\"\nexpires_in_default = 1800\n",
+        )
+        .unwrap();
+        let t = parse(&resp(200, "application/json", r#"{"access_token":"at","expires_in":null}"#), &p).unwrap();
+        assert_eq!((t.main.expires_in, t.main.expiry_assumed), (Some(1800), true));
+        let t = parse(&resp(200, "application/json", r#"{"access_token":"at","expires_in":60}"#), &p).unwrap();
+        assert_eq!((t.main.expires_in, t.main.expiry_assumed), (Some(60), false));
+        let t = parse(&resp(200, "application/json", r#"{"access_token":"at"}"#), &plain()).unwrap();
+        assert_eq!((t.main.expires_in, t.main.expiry_assumed), (None, false));
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Revoking a token at logout, in the provider's style: RFC 7009, a bearer POST (Dropbox), a
-//! form with just the token (Slack), or GitHub's grant API.
+//! Revoking a token at logout, in the provider's style: RFC 7009 (in the body format of the
+//! provider's token endpoint), a bearer POST (Dropbox), a form with just the token (Slack), or
+//! GitHub's grant API.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +9,7 @@ use serde_json::json;
 use super::Error;
 use super::client::Client;
 use crate::http::{Http, Request};
-use crate::providers::{Provider, Revocation, fill_template};
+use crate::providers::{BodyFormat, Provider, Revocation, fill_template};
 
 #[derive(Debug, PartialEq)]
 pub enum Outcome {
@@ -37,7 +38,16 @@ pub fn revoke(
         Revocation::Rfc7009 => {
             let mut fields = vec![("token".to_string(), token.to_string()), ("token_type_hint".into(), hint.into())];
             let req = client.authenticate(Request::new("POST", &url), &mut fields);
-            req.form(fields)
+            // In the body format of the provider's token endpoint: Notion's and monday's revocation
+            // endpoints take JSON as their token endpoints do.
+            match provider.body_format {
+                BodyFormat::Form => req.form(fields),
+                BodyFormat::Json => {
+                    let body: serde_json::Map<String, serde_json::Value> =
+                        fields.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))).collect();
+                    req.secret(token).json(&serde_json::Value::Object(body))
+                }
+            }
         }
         Revocation::Bearer => Request::new("POST", &url).bearer(token),
         Revocation::Query => Request::new("POST", &url).form([("token", token)]),

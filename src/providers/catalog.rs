@@ -7,7 +7,8 @@
 //! that moves the authorization or token endpoint inherits none of the built-in's other endpoint
 //! fields ([`ENDPOINT_FIELDS`]): the issuer, userinfo, revocation, device and follow-up URLs belong
 //! to the server that was replaced. Quirk fields (client auth, body format, parameters, parsing
-//! rules, hints) are kept.
+//! rules, hints) are kept, and so are those inside `follow_up` (its scheme and extras): a
+//! `follow_up` that sets only its `url` moves the request and keeps the rest.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -228,6 +229,7 @@ pub fn from_table(table: toml::Table) -> Result<Provider, toml::de::Error> {
 }
 
 fn merge(mut builtin: toml::Table, user: &toml::Table) -> toml::Table {
+    let builtin_follow_up = builtin.get("follow_up").and_then(toml::Value::as_table).cloned();
     let moved = ["authorization_url", "token_url"].iter().any(|f| match (user.get(*f), builtin.get(*f)) {
         (Some(new), old) => Some(new) != old,
         (None, _) => false,
@@ -238,7 +240,15 @@ fn merge(mut builtin: toml::Table, user: &toml::Table) -> toml::Table {
         }
     }
     for (k, v) in user {
-        builtin.insert(k.clone(), v.clone());
+        let v = match (k.as_str(), v, &builtin_follow_up) {
+            ("follow_up", toml::Value::Table(set), Some(kept)) => {
+                let mut t = kept.clone();
+                t.extend(set.iter().map(|(k, v)| (k.clone(), v.clone())));
+                toml::Value::Table(t)
+            }
+            _ => v.clone(),
+        };
+        builtin.insert(k.clone(), v);
     }
     builtin
 }
@@ -345,7 +355,7 @@ fn line_of(text: &str, entry: &str, field: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::schema::{RefreshPolicy, TokenAuth};
+    use crate::providers::schema::{self, RefreshPolicy, TokenAuth};
 
     fn with(text: &str) -> Result<Catalog, ConfigError> {
         Catalog::with_user_text(text, Path::new("/cfg/providers.toml"))
@@ -400,6 +410,12 @@ mod tests {
             if p.device_scopes.is_some() {
                 assert!(p.device_authorization_url.is_some(), "{name}: device_scopes without a device endpoint");
             }
+            // GitHub's DELETE /applications/{client_id}/grant ends every token of the grant
+            // (docs.github.com/en/rest/apps/oauth-applications#delete-an-app-authorization): a
+            // reconnect must not send the superseded token there.
+            if p.revocation == Some(schema::Revocation::Github) {
+                assert_eq!(p.revocation_scope, schema::RevocationScope::Grant, "{name}: a grant revocation");
+            }
         }
     }
 
@@ -434,6 +450,17 @@ mod tests {
         let g = c.get("gmail").unwrap().unwrap();
         assert_eq!(g.issuer.as_deref(), Some("https://accounts.google.com"));
         assert_eq!(g.scopes, ["openid"]);
+
+        // A follow-up request moved with them keeps its scheme and extras.
+        let c = with(
+            "[providers.mailchimp]\ntoken_url = \"http://127.0.0.1:1/t\"\nfollow_up = { url = \"http://127.0.0.1:1/meta\" }\n",
+        )
+        .unwrap();
+        let f = c.get("mailchimp").unwrap().unwrap().follow_up.unwrap();
+        assert_eq!(
+            (f.url.as_str(), f.auth.as_str(), f.extras["dc"].as_str()),
+            ("http://127.0.0.1:1/meta", "OAuth", "dc")
+        );
 
         // The moved server's own issuer, when given, is used.
         let c =

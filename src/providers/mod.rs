@@ -5,6 +5,8 @@
 mod catalog;
 pub mod discovery;
 mod resolve;
+#[cfg(test)]
+mod samples;
 mod schema;
 
 pub use catalog::{Catalog, ConfigError, FILE_NAME, LoadError, builtin_names, from_table};
