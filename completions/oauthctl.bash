@@ -176,12 +176,16 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__connect)
-            opts="-v -q -h --name --client-metadata-url --strict --account --client-id --client-secret-stdin --client-secrets-file --scope --param --port --redirect-uri --device --no-browser --timeout --paste --via --workspace-name --connector-type --field --catalog-entry --bearer-token-stdin --json --store --no-input --verbose --quiet --help"
+            opts="-v -q -h --json --store --no-input --verbose --quiet --name --client-metadata-url --strict --account --client-id --client-secret-stdin --client-secrets-file --scope --param --port --redirect-uri --device --no-browser --timeout --paste --via --workspace-name --connector-type --field --catalog-entry --bearer-token-stdin --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
                 --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -242,10 +246,6 @@ _oauthctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -254,12 +254,16 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__exec)
-            opts="-v -q -h --env --min-valid --token --allow-stale --json --store --no-input --verbose --quiet --help"
+            opts="-v -q -h --json --store --no-input --verbose --quiet --env --min-valid --token --allow-stale --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
                 --env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -270,10 +274,6 @@ _oauthctl() {
                     ;;
                 --token)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -522,12 +522,16 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__import)
-            opts="-v -q -h --account --refresh-token-stdin --scope --param --client-id --client-secret-stdin --client-secrets-file --json --store --no-input --verbose --quiet --help"
+            opts="-v -q -h --json --store --no-input --verbose --quiet --account --refresh-token-stdin --scope --param --client-id --client-secret-stdin --client-secrets-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
                 --account)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -548,10 +552,6 @@ _oauthctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -560,7 +560,7 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__logout)
-            opts="-v -q -h --local-only --json --store --no-input --verbose --quiet --help"
+            opts="-v -q -h --json --store --no-input --verbose --quiet --local-only --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -638,7 +638,7 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__mcp__subcmd__proxy)
-            opts="-v -q -h --no-browser --json --store --no-input --verbose --quiet --help"
+            opts="-v -q -h --json --store --no-input --verbose --quiet --no-browser --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -674,18 +674,18 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__providers)
-            opts="-v -q -h --from --json --store --no-input --verbose --quiet --help"
+            opts="-v -q -h --json --store --no-input --verbose --quiet --from --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --from)
-                    COMPREPLY=($(compgen -W "bluenexus" -- "${cur}"))
-                    return 0
-                    ;;
                 --store)
                     COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -W "bluenexus" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -714,22 +714,22 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__push__subcmd__airbyte)
-            opts="-v -q -h --workspace-name --name --include-spam-and-trash --replace --dry-run --json --store --no-input --verbose --quiet --help"
+            opts="-v -q -h --json --store --no-input --verbose --quiet --workspace-name --name --include-spam-and-trash --replace --dry-run --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
                 --workspace-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --name)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -740,12 +740,16 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__push__subcmd__blaxel)
-            opts="-v -q -h --workspace --connection-name --function-name --integration --no-function --wait --timeout --dry-run --json --store --no-input --verbose --quiet --help"
+            opts="-v -q -h --json --store --no-input --verbose --quiet --workspace --connection-name --function-name --integration --no-function --wait --timeout --dry-run --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
                 --workspace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -764,10 +768,6 @@ _oauthctl() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -834,18 +834,18 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__refresh)
-            opts="-v -q -h --force --min-valid --json --store --no-input --verbose --quiet --help"
+            opts="-v -q -h --json --store --no-input --verbose --quiet --force --min-valid --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --min-valid)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --store)
                     COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                --min-valid)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -856,7 +856,7 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__status)
-            opts="-v -q -h --check --json --store --no-input --verbose --quiet --help"
+            opts="-v -q -h --json --store --no-input --verbose --quiet --check --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -874,22 +874,22 @@ _oauthctl() {
             return 0
             ;;
         oauthctl__subcmd__token)
-            opts="-v -q -h --min-valid --token --allow-stale --json --store --no-input --verbose --quiet --help"
+            opts="-v -q -h --json --store --no-input --verbose --quiet --min-valid --token --allow-stale --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
                 --min-valid)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --token)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::store::StoreKind;
 
@@ -60,33 +60,74 @@ impl From<StoreArg> for StoreKind {
     }
 }
 
+/// A subcommand's arguments, added to its `clap::Command` only when that subcommand is parsed
+/// (or when help and completions expand the whole tree): `oauthctl token gmail` does not build
+/// the other subcommands' arguments, which was a third of its start-up. Only for leaves: nested
+/// subcommands must exist when clap builds its `help` subcommand's tree.
+#[derive(Debug)]
+pub struct Lazy<T>(pub T);
+
+impl<T> std::ops::Deref for Lazy<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: Args> Args for Lazy<T> {
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_args)
+    }
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_args_for_update)
+    }
+}
+
+impl<T: FromArgMatches> FromArgMatches for Lazy<T> {
+    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(m).map(Lazy)
+    }
+    fn from_arg_matches_mut(m: &mut ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(m).map(Lazy)
+    }
+    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(m)
+    }
+    fn update_from_arg_matches_mut(&mut self, m: &mut ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(m)
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Sign in at a provider in the browser and store the credential
     #[command(alias = "login", after_help = CONNECT_HELP)]
-    Connect(ConnectArgs),
+    Connect(Lazy<ConnectArgs>),
     /// List accounts, scopes, expiry and store (reads no secrets)
     #[command(after_help = "Examples:\n  oauthctl status\n  oauthctl status gmail --json")]
-    Status(StatusArgs),
+    Status(Lazy<StatusArgs>),
     /// Print a valid access token (refreshed first when it expires soon)
     #[command(after_help = TOKEN_HELP)]
-    Token(TokenArgs),
+    Token(Lazy<TokenArgs>),
     /// Refresh one credential, or every one that needs it
     #[command(after_help = "Examples:\n  oauthctl refresh\n  oauthctl refresh gmail --force\n  \
         */30 * * * * OAUTHCTL_STORE=file /usr/local/bin/oauthctl -q refresh    (cron: absolute path, a store cron can reach)")]
-    Refresh(RefreshArgs),
+    Refresh(Lazy<RefreshArgs>),
     /// Run a command with a fresh access token in its environment
     #[command(after_help = EXEC_HELP)]
-    Exec(ExecArgs),
+    Exec(Lazy<ExecArgs>),
     /// Store a refresh token you already hold (read from stdin), validated by one refresh
     #[command(
         after_help = "Examples:\n  printf '%s\\n' \"$REFRESH_TOKEN\" | oauthctl import gmail --refresh-token-stdin\n\n\
         Environment: OAUTHCTL_CLIENT_ID, OAUTHCTL_CLIENT_SECRET (stdin carries only the refresh token)."
     )]
-    Import(ImportArgs),
+    Import(Lazy<ImportArgs>),
     /// Revoke a credential at the provider and forget it locally
     #[command(after_help = "Examples:\n  oauthctl logout gmail:you@example.com\n  oauthctl logout gmail --local-only")]
-    Logout(LogoutArgs),
+    Logout(Lazy<LogoutArgs>),
     /// Hand a stored credential to a hosted agent platform (Blaxel, Airbyte)
     #[command(after_help = "Examples:\n  oauthctl push blaxel gmail --workspace acme --wait\n  \
         oauthctl push airbyte gmail --workspace-name alice --dry-run")]
@@ -98,14 +139,14 @@ pub enum Command {
     Mcp(McpArgs),
     /// Show the provider catalog (built-in and providers.toml)
     #[command(after_help = "Examples:\n  oauthctl providers\n  oauthctl providers slack\n  oauthctl providers --json")]
-    Providers(ProvidersArgs),
+    Providers(Lazy<ProvidersArgs>),
     /// Show where oauthctl keeps its configuration and credentials
     #[command(after_help = "Examples:\n  oauthctl paths\n  oauthctl paths --json\n\n\
         Environment: OAUTHCTL_CONFIG_DIR moves the directory.")]
     Paths,
     /// Print a shell completion script
     #[command(after_help = COMPLETIONS_HELP)]
-    Completions(CompletionsArgs),
+    Completions(Lazy<CompletionsArgs>),
 }
 
 const CONNECT_HELP: &str = "Examples:
@@ -324,13 +365,13 @@ pub enum PushTarget {
         oauthctl push blaxel gmail:you@example.com --no-function --dry-run\n\n\
         Credentials: BL_API_KEY, else BL_CLIENT_CREDENTIALS, else the Blaxel CLI's login \
         (~/.blaxel/config.yaml). Base URL: BL_API_URL, else BL_ENV (prod, dev).")]
-    Blaxel(BlaxelArgs),
+    Blaxel(Lazy<BlaxelArgs>),
     /// Create an Airbyte connector (an existing one is replaced only with --replace)
     #[command(after_help = "Examples:\n  oauthctl push airbyte gmail --workspace-name alice\n  \
         oauthctl push airbyte gmail --name gmail-alice --replace --dry-run\n\n\
         Credentials: AIRBYTE_CLIENT_ID and AIRBYTE_CLIENT_SECRET (an Airbyte application); \
         optional AIRBYTE_ORGANIZATION_ID, AIRBYTE_API_URL.")]
-    Airbyte(AirbyteArgs),
+    Airbyte(Lazy<AirbyteArgs>),
 }
 
 #[derive(Debug, Args)]
@@ -394,7 +435,7 @@ pub struct McpArgs {
 pub enum McpCommand {
     /// An MCP stdio server forwarding to an OAuth-protected MCP server with fresh tokens
     #[command(after_help = MCP_PROXY_HELP)]
-    Proxy(ProxyArgs),
+    Proxy(Lazy<ProxyArgs>),
 }
 
 const MCP_PROXY_HELP: &str = "Examples:
