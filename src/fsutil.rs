@@ -71,7 +71,7 @@ impl std::fmt::Display for Error {
 impl std::error::Error for Error {}
 
 impl Error {
-    fn io(path: &Path, what: &'static str, source: std::io::Error) -> Self {
+    pub(crate) fn io(path: &Path, what: &'static str, source: std::io::Error) -> Self {
         Error { path: path.to_path_buf(), problem: Problem::Io { what, source } }
     }
 
@@ -159,7 +159,13 @@ pub fn read_trusted(path: &Path, trust: Trust, limit: u64) -> Result<Option<Vec<
     read_checked(path, Some(trust), limit)
 }
 
-fn read_checked(path: &Path, trust: Option<Trust>, limit: u64) -> Result<Option<Vec<u8>>> {
+/// Opens a trusted file for reading in parts (the checks of [`read_trusted`]): the file and its
+/// length, or `None` when it does not exist.
+pub fn open_trusted(path: &Path, trust: Trust, limit: u64) -> Result<Option<(File, u64)>> {
+    open_checked(path, Some(trust), limit)
+}
+
+fn open_checked(path: &Path, trust: Option<Trust>, limit: u64) -> Result<Option<(File, u64)>> {
     let mut opts = OpenOptions::new();
     opts.read(true);
     #[cfg(unix)]
@@ -183,7 +189,12 @@ fn read_checked(path: &Path, trust: Option<Trust>, limit: u64) -> Result<Option<
     if meta.len() > limit {
         return Err(Error { path: path.into(), problem: Problem::TooLarge { limit } });
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    Ok(Some((file, meta.len())))
+}
+
+fn read_checked(path: &Path, trust: Option<Trust>, limit: u64) -> Result<Option<Vec<u8>>> {
+    let Some((file, len)) = open_checked(path, trust, limit)? else { return Ok(None) };
+    let mut bytes = Vec::with_capacity(len as usize);
     file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| Error::io(path, "cannot read", e))?;
     if bytes.len() as u64 > limit {
         return Err(Error { path: path.into(), problem: Problem::TooLarge { limit } });

@@ -5,7 +5,7 @@
 //! The file is JSON with one entry per line:
 //!
 //! ```text
-//! {"version":2,"accounts":[
+//! {"version":3,"accounts":[
 //! {"target":"gmail:alice@example.com","provider":"gmail",…},
 //! {"target":"slack:Acme/U1","provider":"slack",…}
 //! ],"connections":[
@@ -15,8 +15,11 @@
 //! ]}
 //! ```
 //!
-//! so that `token` finds its one line without parsing the others ([`lookup`]): at 10,000 accounts
-//! that is the difference between reading a file and parsing one. Everything else parses it whole.
+//! with the account lines sorted by their target's JSON string, so that `token` finds its line by
+//! binary search over the file, as look(1) does ([`lookup`]): about log2(n) small reads, whatever
+//! the number of accounts. Everything else parses the file whole. Version 2 files (the same
+//! layout, sorted by provider and account) and version 1 files (pretty-printed) are parsed whole
+//! and rewritten as version 3 on the next write.
 
 use std::path::{Path, PathBuf};
 
@@ -27,8 +30,8 @@ use crate::clock;
 use crate::fsutil::{self, Trust};
 
 pub const FILE_NAME: &str = "accounts.json";
-const VERSION: u32 = 2;
-const HEAD: &str = "{\"version\":2,\"accounts\":[\n";
+const VERSION: u32 = 3;
+const HEAD: &str = "{\"version\":3,\"accounts\":[\n";
 const LIMIT: u64 = 256 * 1024 * 1024;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -135,38 +138,175 @@ pub enum Lookup {
     Many(Vec<String>),
 }
 
-/// The account `target` names, reading only its line (version 2 files; older ones are parsed).
+/// The account `target` names, found by binary search over the sorted account lines (version 3
+/// files); older files, and a search that finds nothing (a file edited out of order), are
+/// answered by parsing the whole file.
 pub fn lookup(dir: &Path, target: &str) -> Result<Lookup, Error> {
     let (provider, account) = parse_target(target)?;
-    let Some(bytes) = read(dir)? else { return Ok(Lookup::None) };
-    let Ok(text) = std::str::from_utf8(&bytes) else { return Err(corrupt(dir, "not UTF-8".into())) };
-    if !text.starts_with(HEAD) {
-        return Ok(Index::from_loaded(load(dir)?).lookup(provider, account));
-    }
-    let prefix = match account {
-        Some(a) => format!(
-            "{{\"target\":{},",
-            serde_json::to_string(&super::record::key(provider, a)).expect("strings serialize")
-        ),
-        None => format!("{{\"target\":\"{provider}:"),
+    let full = || -> Result<Lookup, Error> { Ok(Index::from_loaded(load(dir)?).lookup(provider, account)) };
+    let Some((file, len)) = fsutil::open_trusted(&path(dir), Trust::Config, LIMIT).map_err(Error::File)? else {
+        return Ok(Lookup::None);
     };
-    let mut found: Vec<&str> = Vec::new();
-    for line in text.lines().skip(1) {
-        if !line.starts_with("{\"target\":") {
+    let io = |e: std::io::Error| Error::File(fsutil::Error::io(&path(dir), "cannot read", e));
+    let mut lines = Lines { file, len };
+    let first = HEAD.len() as u64;
+    match lines.line_at(0, 0).map_err(io)? {
+        Some((0, head, _)) if head.len() + 1 == HEAD.len() && HEAD.as_bytes().starts_with(&head) => {}
+        _ => return full(),
+    }
+    // The JSON string of the target (exact), or its opening part `"PROVIDER:` (every account of
+    // the provider): the keys of matching lines are equal to it, or start with it.
+    let json = |s: &str| serde_json::to_string(s).expect("strings serialize");
+    let (wanted, exact) = match account {
+        Some(a) => (json(&super::record::key(provider, a)), true),
+        None => {
+            let mut p = json(&format!("{provider}:"));
+            p.pop();
+            (p, false)
+        }
+    };
+    let wanted = wanted.as_bytes();
+    // Narrow down to where the first line whose key is not below `wanted` starts (non-account
+    // lines sort last), then read on from there: the last few lines are cheaper to read in order
+    // than to bisect.
+    let (mut lo, mut hi) = (first, len);
+    while lo < hi && hi - lo > BLOCK as u64 {
+        let mid = lo + (hi - lo) / 2;
+        match lines.line_at(mid, first).map_err(io)? {
+            Some((start, line, next)) if start < hi && key_of(&line).is_some_and(|k| k < wanted) => lo = next,
+            _ => hi = mid,
+        }
+    }
+    let mut found: Vec<Vec<u8>> = Vec::new();
+    let mut pos = lo;
+    while let Some((_, line, next)) = lines.line_at(pos, first).map_err(io)? {
+        let Some(key) = key_of(&line) else { break };
+        if key < wanted {
+            pos = next;
+            continue;
+        }
+        if (exact && key != wanted) || !key.starts_with(wanted) {
             break;
         }
-        if line.starts_with(&prefix) {
-            found.push(line.trim_end_matches(','));
+        found.push(line);
+        if exact {
+            break;
         }
+        pos = next;
     }
-    let parse = |line: &str| -> Result<Entry, Error> {
-        serde_json::from_slice(line.as_bytes()).map_err(|e| corrupt(dir, e.to_string()))
+    let parse = |line: &[u8]| -> Result<Entry, Error> {
+        let line = line.strip_suffix(b",").unwrap_or(line);
+        serde_json::from_slice(line).map_err(|e| corrupt(dir, e.to_string()))
     };
     match found.as_slice() {
-        [] => Ok(Lookup::None),
+        [] => full(),
         [one] => Ok(Lookup::One(Box::new(parse(one)?))),
         many => Ok(Lookup::Many(many.iter().map(|l| parse(l).map(|e| e.target)).collect::<Result<_, _>>()?)),
     }
+}
+
+/// The JSON string (with its quotes) that starts an account line, `None` for other lines.
+fn key_of(line: &[u8]) -> Option<&[u8]> {
+    let rest = line.strip_prefix(b"{\"target\":")?;
+    if rest.first() != Some(&b'"') {
+        return None;
+    }
+    let mut i = 1;
+    while i < rest.len() {
+        match rest[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(&rest[..=i]),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Lines of the index file read in blocks, by offset.
+struct Lines {
+    file: std::fs::File,
+    len: u64,
+}
+
+/// The first read of a line: most lines (~300 bytes) and the end of the one before fit; each
+/// further read of the same line doubles.
+const BLOCK: usize = 2048;
+
+#[cfg(test)]
+thread_local! {
+    /// Reads and bytes read by [`Lines`] on this thread (tests check that a lookup reads little).
+    static READ: std::cell::Cell<(u64, u64)> = const { std::cell::Cell::new((0, 0)) };
+}
+
+impl Lines {
+    fn read_at(&mut self, pos: u64, buf: &mut [u8]) -> std::io::Result<usize> {
+        #[cfg(unix)]
+        let n = std::os::unix::fs::FileExt::read_at(&self.file, buf, pos)?;
+        #[cfg(not(unix))]
+        let n = {
+            use std::io::{Read, Seek, SeekFrom};
+            self.file.seek(SeekFrom::Start(pos))?;
+            self.file.read(buf)?
+        };
+        #[cfg(test)]
+        READ.with(|r| r.set((r.get().0 + 1, r.get().1 + n as u64)));
+        Ok(n)
+    }
+
+    /// The first line that starts at or after `pos` (lines start at `first` or after a newline):
+    /// its start, its bytes without the newline, and where the next line starts.
+    fn line_at(&mut self, pos: u64, first: u64) -> std::io::Result<Option<(u64, Vec<u8>, u64)>> {
+        let mut block = vec![0u8; BLOCK];
+        let mut reads = 0;
+        // Where to start reading: the byte before `pos` tells whether a line starts at `pos`.
+        let mut at = if pos <= first { first } else { pos - 1 };
+        let mut start = if pos <= first { Some(first) } else { None };
+        let mut line = Vec::new();
+        while at < self.len {
+            if reads > 0 && block.len() < 64 * BLOCK {
+                block.resize(block.len() * 2, 0);
+            }
+            reads += 1;
+            let n = self.read_at(at, &mut block)?;
+            if n == 0 {
+                break;
+            }
+            let mut chunk = &block[..n];
+            if start.is_none() {
+                match memchr(b'\n', chunk) {
+                    Some(i) => {
+                        start = Some(at + i as u64 + 1);
+                        chunk = &chunk[i + 1..];
+                    }
+                    None => {
+                        at += n as u64;
+                        continue;
+                    }
+                }
+            }
+            match memchr(b'\n', chunk) {
+                Some(i) => {
+                    line.extend_from_slice(&chunk[..i]);
+                    let s = start.expect("set above");
+                    let next = s + line.len() as u64 + 1;
+                    return Ok(Some((s, line, next)));
+                }
+                None => line.extend_from_slice(chunk),
+            }
+            at += n as u64;
+        }
+        Ok(match start {
+            Some(s) if s < self.len => {
+                let next = s + line.len() as u64;
+                Some((s, line, next))
+            }
+            _ => None,
+        })
+    }
+}
+
+fn memchr(byte: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|b| *b == byte)
 }
 
 /// Read-modify-write of the index under its lock.
@@ -180,7 +320,8 @@ pub fn update<T>(dir: &Path, change: impl FnOnce(&mut Index) -> T) -> Result<T, 
 
 fn write(dir: &Path, idx: &mut Index) -> Result<(), Error> {
     idx.version = VERSION;
-    idx.accounts.sort_by(|a, b| (&a.provider, &a.account).cmp(&(&b.provider, &b.account)));
+    // Sorted by the JSON string that starts each line: what [`lookup`]'s binary search compares.
+    idx.accounts.sort_by_cached_key(|e| serde_json::to_string(&e.key()).expect("strings serialize"));
     idx.accounts.dedup_by(|a, b| a.key() == b.key());
     idx.connections.sort_by(|a, b| a.target.cmp(&b.target));
     let mut out = String::with_capacity(HEAD.len() + idx.accounts.len() * 320);
@@ -223,7 +364,7 @@ pub fn upsert(dir: &Path, entries: Vec<Entry>) -> Result<(), Error> {
         return Ok(());
     }
     update(dir, |idx| {
-        let keys: Vec<String> = entries.iter().map(Entry::key).collect();
+        let keys: std::collections::HashSet<String> = entries.iter().map(Entry::key).collect();
         idx.accounts.retain(|e| !keys.contains(&e.key()));
         idx.accounts.extend(entries);
     })
@@ -374,6 +515,84 @@ mod tests {
         .unwrap();
         assert!(matches!(lookup(d, "airbyte").unwrap(), Lookup::None));
         assert_eq!(load(d).unwrap().connection("airbyte:gmail-a").unwrap().platform_id, "c1");
+    }
+
+    fn targets(l: Lookup) -> Vec<String> {
+        match l {
+            Lookup::One(e) => vec![e.target],
+            Lookup::Many(t) => t,
+            Lookup::None => vec![],
+        }
+    }
+
+    #[test]
+    fn binary_search_agrees_with_the_full_parse_and_reads_little() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        // Providers that are prefixes of each other, and names whose JSON escaping and byte order
+        // differ from their plain order ('-' sorts before ':' and '"').
+        let providers = ["a", "a-b", "git", "github", "gmail", "z"];
+        let accounts = ["x", "x\"q", "back\\slash", "\u{e9}t\u{e9}", "c:o:lon", "-dash", "tab-less", "zz"];
+        let mut entries = Vec::new();
+        for (i, p) in providers.iter().enumerate() {
+            for n in 0..400 {
+                let mut e = sample_entry(p, &format!("{}{n:03}", accounts[n % accounts.len()]));
+                if n == 7 * (i + 1) {
+                    // A line longer than several read blocks.
+                    e.scopes = (0..900).map(|k| format!("https://scope.test/{k}")).collect();
+                }
+                entries.push(e);
+            }
+        }
+        upsert(d, entries.clone()).unwrap();
+        let size = std::fs::metadata(d.join(FILE_NAME)).unwrap().len();
+        let idx = load(d).unwrap();
+        let mut reads = Vec::new();
+        for e in &entries {
+            READ.with(|r| r.set((0, 0)));
+            assert_eq!(one(lookup(d, &e.key()).unwrap()).scopes, e.scopes, "{}", e.key());
+            reads.push(READ.with(|r| r.get()));
+        }
+        // About log2(lines) reads of a block each; more where the search meets the few lines
+        // that are longer than many blocks, but never the whole file.
+        reads.sort();
+        let (median, most) = (reads[reads.len() / 2], reads[reads.len() - 1]);
+        assert!(median.0 <= 16 && median.1 <= 16 * 2048, "median lookup: {median:?} of {size} bytes");
+        assert!(most.0 <= 40 && most.1 * 3 < size, "the costliest lookup: {most:?} of {size} bytes");
+        for p in providers {
+            assert_eq!(targets(lookup(d, p).unwrap()), targets(idx.lookup(p, None)), "{p}");
+            assert!(matches!(lookup(d, &format!("{p}:nobody")).unwrap(), Lookup::None));
+        }
+        assert!(matches!(lookup(d, "gi").unwrap(), Lookup::None));
+        assert!(matches!(lookup(d, "gmail:x").unwrap(), Lookup::None), "an account is matched whole");
+    }
+
+    #[test]
+    fn an_index_out_of_order_is_still_answered() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        // Version 2 sorted by (provider, account); then a version 3 file edited by hand.
+        let line = |p: &str, a: &str| {
+            let mut e = sample_entry(p, a);
+            e.target = e.key();
+            serde_json::to_string(&e).unwrap()
+        };
+        for head in ["{\"version\":2,\"accounts\":[\n", HEAD] {
+            let text = format!(
+                "{head}{},\n{},\n{}\n],\"connections\":[\n],\"registrations\":[\n]}}\n",
+                line("a", "1"),
+                line("a-b", "2"),
+                line("a", "0")
+            );
+            fsutil::write_atomic(&d.join(FILE_NAME), text.as_bytes()).unwrap();
+            assert_eq!(one(lookup(d, "a:0").unwrap()).account, "0", "{head}");
+            assert_eq!(one(lookup(d, "a-b").unwrap()).account, "2", "{head}");
+        }
+        upsert(d, vec![sample_entry("b", "3")]).unwrap();
+        let text = std::fs::read_to_string(d.join(FILE_NAME)).unwrap();
+        assert!(text.starts_with(HEAD), "rewritten as version 3: {text}");
+        assert!(text.find("\"a-b:2\"").unwrap() < text.find("\"a:0\"").unwrap(), "sorted by the JSON key");
+        assert_eq!(targets(lookup(d, "a").unwrap()), ["a:0", "a:1"]);
     }
 
     #[test]
