@@ -13,6 +13,12 @@ use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_oauthctl");
 
+/// The binary the tests and benchmarks run: OAUTHCTL_TEST_BIN (another build of the same code,
+/// e.g. the static-pie release build), else the one cargo built for this test run.
+pub fn bin() -> String {
+    std::env::var("OAUTHCTL_TEST_BIN").unwrap_or_else(|_| BIN.to_string())
+}
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -96,7 +102,12 @@ impl Env {
 
     /// A command with a clean environment: nothing from the developer's own setup leaks in.
     pub fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
+        self.cmd_with(&bin(), args)
+    }
+
+    /// [`Env::cmd`] with another oauthctl binary.
+    pub fn cmd_with(&self, program: &str, args: &[&str]) -> Command {
+        let mut c = Command::new(program);
         c.args(args);
         c.env_clear();
         for keep in ["PATH", "LANG", "TMPDIR"] {

@@ -1,0 +1,162 @@
+//! `tools/list` through `oauthctl mcp proxy` against the same request sent straight to the server
+//! with the same token, interleaved, on the official MCP SDK's example server (its OAuth demo);
+//! and the proxy's peak memory.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use super::util::{self, Env, Proc};
+use super::{Config, Table, interleave};
+
+fn initialize(id: u64) -> Value {
+    json!({"jsonrpc": "2.0", "id": id, "method": "initialize", "params": {"protocolVersion": "2025-06-18",
+        "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}})
+}
+
+/// A direct Streamable HTTP client with one kept-alive connection.
+struct Direct {
+    agent: ureq::Agent,
+    url: String,
+    token: String,
+    session: Option<String>,
+}
+
+impl Direct {
+    fn post(&mut self, msg: &Value) -> String {
+        let mut req = self
+            .agent
+            .post(&self.url)
+            .header("Authorization", &format!("Bearer {}", self.token))
+            .header("Accept", "application/json, text/event-stream")
+            .header("Content-Type", "application/json")
+            .header("MCP-Protocol-Version", "2025-06-18");
+        if let Some(s) = &self.session {
+            req = req.header("Mcp-Session-Id", s);
+        }
+        let mut resp = req.send(msg.to_string()).unwrap();
+        assert!(resp.status().is_success(), "{}", resp.status());
+        if let Some(s) = resp.headers().get("mcp-session-id") {
+            self.session = Some(s.to_str().unwrap().to_string());
+        }
+        resp.body_mut().read_to_string().unwrap()
+    }
+}
+
+/// `oauthctl mcp proxy NAME` with pipes.
+struct Proxy {
+    child: std::process::Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Proxy {
+    fn roundtrip(&mut self, msg: &Value) -> Value {
+        let stdin = self.child.stdin.as_mut().unwrap();
+        writeln!(stdin, "{msg}").unwrap();
+        stdin.flush().unwrap();
+        loop {
+            let line = self.lines.recv_timeout(Duration::from_secs(30)).expect("an answer within 30 s");
+            let v: Value = serde_json::from_str(&line).unwrap();
+            if v["id"] == msg["id"] {
+                return v;
+            }
+        }
+    }
+
+    fn notify(&mut self, msg: &Value) {
+        let stdin = self.child.stdin.as_mut().unwrap();
+        writeln!(stdin, "{msg}").unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Peak resident memory (VmHWM) of the proxy process, in KiB.
+    fn peak_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find(|l| l.starts_with("VmHWM:"))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            .unwrap()
+    }
+}
+
+pub fn run(cfg: &Config) {
+    assert!(util::have_node_fixtures(), "node and the npm fixtures (cd tests/fixtures && npm ci)");
+    let mut child = Command::new("node")
+        .arg(util::fixtures().join("mcp").join("sdk-example.mjs"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let _server = Proc(child);
+    let ready: Value = serde_json::from_str(&line).unwrap();
+    let url = ready["mcp"].as_str().unwrap().to_string();
+
+    let mut env = Env::new();
+    env.set("BROWSER", util::fixtures().join("browser").join("scripted.py").display().to_string());
+    env.set("SCRIPTED_OUT", env.dir.path().join("browser-page.txt").display().to_string());
+    env.set("OAUTHCTL_STORE", "file");
+    let out = env.run(&["connect", &url, "--name", "demo", "--timeout", "60"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let token = env.run(&["token", "demo"]).stdout.trim().to_string();
+
+    let agent: ureq::Agent = ureq::Agent::config_builder().proxy(None).build().into();
+    let mut direct = Direct { agent, url, token, session: None };
+    direct.post(&initialize(1));
+    direct.post(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+
+    let mut cmd = env.cmd(&["mcp", "proxy", "demo", "--no-browser"]);
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    let out = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut proxy = Proxy { child, lines: rx };
+    assert!(proxy.roundtrip(&initialize(1))["result"].is_object());
+    proxy.notify(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+
+    let mut id = 1u64;
+    let runs = cfg.runs.max(50);
+    let (ours, theirs) = interleave(
+        runs,
+        || {
+            id += 1;
+            let msg = json!({"jsonrpc": "2.0", "id": id, "method": "tools/list"});
+            let t = Instant::now();
+            let answer = proxy.roundtrip(&msg);
+            let d = t.elapsed();
+            assert!(answer["result"]["tools"].is_array(), "{answer}");
+            d
+        },
+        || {
+            let msg = json!({"jsonrpc": "2.0", "id": 1000, "method": "tools/list"});
+            let t = Instant::now();
+            let answer = direct.post(&msg);
+            let d = t.elapsed();
+            assert!(answer.contains("\"tools\""), "{answer}");
+            d
+        },
+    );
+    let peak = proxy.peak_kib();
+    drop(proxy.child.stdin.take());
+    let _ = proxy.child.wait();
+
+    let mut t = Table::new("MCP proxy (the SDK's example server)", &["case", "median", "reference", "median", "ratio"]);
+    t.ratio(
+        "`tools/list` through `oauthctl mcp proxy`",
+        ours,
+        "the same request sent directly (kept-alive HTTP)",
+        theirs,
+    );
+    t.print();
+    println!("peak resident memory of `oauthctl mcp proxy`: {:.1} MiB ({peak} KiB)\n", peak as f64 / 1024.0);
+}
