@@ -84,7 +84,7 @@ oidc_pid=""
 
 cleanup() {
     local rc=$?
-    trap - EXIT INT TERM
+    trap - EXIT HUP INT TERM
     if [ -n "$oidc_pid" ] && kill -0 "$oidc_pid" 2>/dev/null; then
         kill -TERM "$oidc_pid" 2>/dev/null || true
         for _ in $(seq 50); do
@@ -102,6 +102,7 @@ cleanup() {
     exit "$rc"
 }
 trap cleanup EXIT
+trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
