@@ -17,4 +17,5 @@ mod push_support;
 mod quirks;
 mod stub;
 mod tokens;
+mod trial;
 mod util;
