@@ -239,7 +239,7 @@ pub fn check_scopes(
 pub fn ownership_warning(provider: &Provider, key: &str, platform: &str) -> Option<String> {
     provider.rotates_refresh_tokens().then(|| {
         format!(
-            "{} rotates refresh tokens: {platform} and the local copy of {key} now share one, and whichever refreshes first \
+            "{} rotates refresh tokens: once pushed, {platform} and the local copy of {key} share one, and whichever refreshes first \
              keeps working while the other gets invalid_grant. Let {platform} own it: forget the local copy with \
              `oauthctl logout {key} --local-only` (that does not revoke), and run `oauthctl connect {}` for a separate local grant if you need one.",
             provider.display_name, provider.name
