@@ -537,6 +537,49 @@ mod tests {
         assert!(e.message().contains("token_uri"), "{}", e.message());
     }
 
+    /// The field names a table accepts, from serde's own unknown-field error (which lists them
+    /// all), so the list cannot drift from the struct.
+    fn accepted_fields<T: serde::de::DeserializeOwned + std::fmt::Debug>() -> Vec<String> {
+        const BOGUS: &str = "no_such_field_for_the_readme_test";
+        let e = toml::from_str::<T>(&format!("{BOGUS} = 1\n")).unwrap_err();
+        let message = e.message();
+        assert!(message.contains("unknown field"), "{message}");
+        let names: Vec<String> =
+            message.split('`').skip(1).step_by(2).filter(|name| *name != BOGUS).map(str::to_string).collect();
+        assert!(!names.is_empty(), "no field names in {message:?}");
+        names
+    }
+
+    /// The README's "Provider fields" table has a row for every field the deserializer accepts,
+    /// those of the nested tables included (`follow_up.url`, `params.NAME.default`, …). The error
+    /// for an unknown field in providers.toml sends people there.
+    #[test]
+    fn the_readme_lists_every_provider_field() {
+        let readme = include_str!("../../README.md");
+        let section = readme
+            .split("\n## Provider fields\n")
+            .nth(1)
+            .expect("the README has a \"## Provider fields\" section")
+            .split("\n## ")
+            .next()
+            .unwrap();
+        let rows: Vec<&str> = section.lines().filter(|l| l.starts_with("| `")).collect();
+        let fields = [
+            ("", accepted_fields::<Provider>()),
+            ("follow_up.", accepted_fields::<FollowUp>()),
+            ("params.NAME.", accepted_fields::<Param>()),
+            ("platforms.", accepted_fields::<Platforms>()),
+            ("platforms.PLATFORM.", accepted_fields::<PlatformUse>()),
+        ];
+        assert!(fields[0].1.len() > 50, "{:?}", fields[0].1);
+        let missing: Vec<String> = fields
+            .iter()
+            .flat_map(|(prefix, names)| names.iter().map(move |n| format!("{prefix}{n}")))
+            .filter(|name| !rows.iter().any(|row| row.starts_with(&format!("| `{name}` |"))))
+            .collect();
+        assert!(missing.is_empty(), "the README's Provider fields table lacks a row for {missing:?}");
+    }
+
     #[test]
     fn the_older_rotation_flag_still_counts() {
         let p = parse("rotates_refresh_tokens = true\n");
