@@ -114,7 +114,8 @@ pub enum Command {
     Token(Lazy<TokenArgs>),
     /// Refresh one credential, or every one that needs it
     #[command(after_help = "Examples:\n  oauthctl refresh\n  oauthctl refresh gmail --force\n  \
-        */30 * * * * OAUTHCTL_STORE=file /usr/local/bin/oauthctl -q refresh    (cron: absolute path, a store cron can reach)")]
+        */30 * * * * /home/you/.cargo/bin/oauthctl -q refresh    (cron: an absolute path; keyring accounts need \
+        the session bus, see the README's \"A cron job\")")]
     Refresh(Lazy<RefreshArgs>),
     /// Run a command with a fresh access token in its environment
     #[command(after_help = EXEC_HELP)]
@@ -134,7 +135,7 @@ pub enum Command {
     Push(PushArgs),
     /// MCP servers: a stdio proxy for hosts that speak only stdio
     #[command(
-        after_help = "Examples:\n  oauthctl connect https://mcp.linear.app/sse\n  oauthctl mcp proxy mcp-linear-app-sse"
+        after_help = "Examples:\n  oauthctl connect https://mcp.linear.app/mcp\n  oauthctl mcp proxy mcp-linear-app-mcp"
     )]
     Mcp(McpArgs),
     /// Show the provider catalog (built-in and providers.toml)
@@ -163,13 +164,15 @@ OAUTHCTL_STORE, OAUTHCTL_CONFIG_DIR, OAUTHCTL_HTTP_TIMEOUT, HTTPS_PROXY, NO_PROX
 AIRBYTE_CLIENT_ID, AIRBYTE_CLIENT_SECRET, AIRBYTE_API_URL, BLUENEXUS_API_URL.";
 
 const COMPLETIONS_HELP: &str = "Examples:
+  mkdir -p ~/.local/share/bash-completion/completions
   oauthctl completions bash > ~/.local/share/bash-completion/completions/oauthctl
-  oauthctl completions zsh  > \"${fpath[1]}/_oauthctl\"
+  mkdir -p ~/.zfunc && oauthctl completions zsh > ~/.zfunc/_oauthctl   # with fpath=(~/.zfunc $fpath) in ~/.zshrc
+  mkdir -p ~/.config/fish/completions
   oauthctl completions fish > ~/.config/fish/completions/oauthctl.fish";
 
 const TOKEN_HELP: &str = "Examples:
   TOKEN=$(oauthctl token gmail)
-  oauthctl token gmail | curl -H @- …           (see the README: keep tokens out of argv)
+  oauthctl token gmail | sed 's/^/Authorization: Bearer /' | curl -H @- URL   (the token stays out of argv)
   oauthctl token slack --token bot
   oauthctl token gmail --json
 
@@ -239,7 +242,11 @@ pub struct ConnectArgs {
     #[arg(long)]
     pub paste: bool,
     /// Let a hosted platform run the flow and keep the tokens; oauthctl records the connection's id
-    #[arg(long, value_name = "PLATFORM", conflicts_with_all = ["device", "redirect_uri"])]
+    #[arg(
+        long,
+        value_name = "PLATFORM",
+        conflicts_with_all = ["device", "redirect_uri", "account", "scopes", "client_id", "client_secret_stdin", "client_secrets_file", "client_metadata_url", "strict"]
+    )]
     pub via: Option<Via>,
     /// --via airbyte: the Airbyte workspace (sent as workspace_name and customer_name)
     #[arg(long, value_name = "NAME", requires = "via")]
@@ -439,12 +446,12 @@ pub enum McpCommand {
 }
 
 const MCP_PROXY_HELP: &str = "Examples:
-  oauthctl connect https://mcp.linear.app/sse      # once: sign in, prints the name
-  oauthctl mcp proxy mcp-linear-app-sse            # what the MCP host runs
+  oauthctl connect https://mcp.linear.app/mcp      # once: sign in, prints the name
+  oauthctl mcp proxy mcp-linear-app-mcp            # what the MCP host runs
 
 Connect the server first (oauthctl connect https://…/mcp), then start the proxy from the MCP host:
 
-  {\"mcpServers\": {\"linear\": {\"command\": \"oauthctl\", \"args\": [\"mcp\", \"proxy\", \"mcp-linear-app-sse\"]}}}
+  {\"mcpServers\": {\"linear\": {\"command\": \"oauthctl\", \"args\": [\"mcp\", \"proxy\", \"mcp-linear-app-mcp\"]}}}
 
 stdout carries JSON-RPC only; diagnostics go to stderr. When the grant is gone or more scope is
 needed, the proxy opens the browser to authorize again (--no-browser: the request fails instead,

@@ -59,11 +59,30 @@ pub fn find(ctx: &Ctx, target: &str) -> Result<Entry> {
 /// "No such account", with the hint that fits: another account of the provider, the connect
 /// command for a known provider, or a close provider name for a typo.
 pub fn not_connected(ctx: &Ctx, provider: &str, account: Option<&str>) -> Error {
+    let idx = index::load(&ctx.config_dir).unwrap_or_default();
+    let others = idx.targets_of(provider);
+    // PLATFORM:NAME also names a hosted connection (`connect … --via PLATFORM`).
+    let platform = <crate::cli::Via as clap::ValueEnum>::value_variants()
+        .iter()
+        .filter_map(clap::ValueEnum::to_possible_value)
+        .any(|v| v.get_name() == provider);
+    if let (true, Some(a)) = (platform, account) {
+        let connections: Vec<&str> =
+            idx.connections.iter().filter(|c| c.kind == provider).map(|c| c.target.as_str()).collect();
+        let listed = |what: &str, items: &[&str]| {
+            if items.is_empty() { String::new() } else { format!("{what}: {}; ", items.join(", ")) }
+        };
+        let others: Vec<&str> = others.iter().map(String::as_str).collect();
+        return Error::not_found(format!("no {provider} connection or account named {a:?}")).with_hint(format!(
+            "{}{}`oauthctl status` lists both; `oauthctl connect PROVIDER --via {provider}` makes a connection",
+            listed("connections", &connections),
+            listed("accounts", &others)
+        ));
+    }
     let msg = match account {
         Some(a) => format!("no account {a:?} for {provider}"),
         None => format!("no {provider} account is connected"),
     };
-    let others = index::load(&ctx.config_dir).map(|i| i.targets_of(provider)).unwrap_or_default();
     if !others.is_empty() {
         return Error::not_found(msg)
             .with_hint(format!("connected: {}; or run `oauthctl connect {provider}`", others.join(", ")));
@@ -336,7 +355,7 @@ fn refresh_refused(ctx: &Ctx, entry: &Entry, provider: &Provider, key: &str, e: 
         }
         Some("invalid_client" | "unauthorized_client") => Error::usage(what).with_hint(format!(
             "the OAuth client (its id, or the secret stored with {key}) was refused: connect again with the right one, \
-             e.g. `OAUTHCTL_CLIENT_SECRET=… oauthctl connect {} --account {}`",
+             e.g. `oauthctl connect {} --account {} --client-secrets-file FILE` (or --client-secret-stdin)",
             entry.provider, entry.account
         )),
         Some(code) => match provider.hint(code) {

@@ -92,9 +92,9 @@ impl Resolved {
             None => "no secret was sent (a public client)".into(),
         };
         format!(
-            "check the OAuth client: its id came from {}, {from}; give another with OAUTHCTL_CLIENT_SECRET, \
-             --client-secret-stdin or --client-secrets-file, e.g. `OAUTHCTL_CLIENT_SECRET=… oauthctl connect {provider}` \
-             (better: read it from a file so it stays out of your shell history)",
+            "check the OAuth client: its id came from {}, {from}; give another with --client-secrets-file FILE, \
+             --client-secret-stdin (e.g. `pass show NAME | oauthctl connect {provider} --client-secret-stdin`) or an \
+             exported OAUTHCTL_CLIENT_SECRET",
             self.id_from
         )
     }

@@ -2,7 +2,7 @@
 //! 0700 directory, written atomically. Reading one account reads one small file, whatever the
 //! number of accounts. A file others can read is refused; a broken file is never overwritten.
 //!
-//! Versions before 0.2 kept every record in one `credentials.json`. That file is moved into
+//! Earlier versions kept every record in one `credentials.json`. That file is moved into
 //! per-account files the first time the store is used (each record written before the old file
 //! is removed, so a kill at any point loses nothing: the next run finishes the move).
 

@@ -188,7 +188,7 @@ fn loose_or_corrupt_credentials_file_is_refused_and_untouched() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "{ this is not json");
 }
 
-/// Versions before 0.2 kept every record in one credentials.json: it is moved into per-account
+/// Earlier versions kept every record in one credentials.json: it is moved into per-account
 /// files on first use, and a loose one is refused (and left as it is) before anything is read.
 #[cfg(unix)]
 #[test]

@@ -218,6 +218,25 @@ fn reconnect_replaces_tokens_of_the_same_account() {
     assert_eq!(env.index()["accounts"].as_array().unwrap().len(), 1);
 }
 
+/// A provider that stops at its own error page never redirects: the timeout names the entry's
+/// redirect advice, and `providers NAME` lists every hint the entry has.
+#[test]
+fn a_timeout_shows_the_entrys_redirect_uri_hint() {
+    let stub = Stub::start(Mode::Ok { refresh_token: true });
+    let env = env_for(&stub);
+    let toml = std::fs::read_to_string(env.config_dir().join("providers.toml")).unwrap();
+    env.write_providers(&format!(
+        "{toml}hints = {{ redirect_uri = \"register http://127.0.0.1:PORT/callback exactly\", no_pages = \"share pages\" }}\n"
+    ));
+    let run = start(&env, util::free_port(), &["--timeout", "1"]);
+    run.finish(Duration::from_secs(20)).expect_code(5).stderr_has(
+        "if acme showed an error page instead of redirecting: register http://127.0.0.1:PORT/callback exactly",
+    );
+    let shown = env.run(&["providers", "acme"]);
+    shown.expect_code(0);
+    assert!(shown.stdout.contains("Known problems (hints):\n  no_pages: share pages\n"), "{}", shown.stdout);
+}
+
 #[test]
 fn timeout_is_exit_5_and_frees_the_port() {
     let stub = Stub::start(Mode::Ok { refresh_token: true });

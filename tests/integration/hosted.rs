@@ -180,6 +180,26 @@ fn airbyte_runs_the_flow_and_oauthctl_records_only_the_connector_id() {
     env.run(&["logout", "airbyte:gmail-team-a"]).expect_code(0).stderr_has("deleted");
     assert_eq!(server.count("DELETE", "/api/v1/integrations/connectors/c-123"), 1);
     assert_eq!(env.run(&["status", "--json"]).json(), json!([]));
+    env.run(&["logout", "airbyte:gmail-team-a"])
+        .expect_code(3)
+        .stderr_has("no airbyte connection or account named \"gmail-team-a\"")
+        .stderr_has("--via airbyte");
+}
+
+#[test]
+fn flags_a_hosted_flow_does_not_use_are_refused() {
+    let env = Env::new();
+    for extra in [
+        &["--param", "tenant=x"][..],
+        &["--scope", "openid"],
+        &["--client-id", "c"],
+        &["--device"],
+        &["--account", "a"],
+    ] {
+        let out = env.run(&[&["connect", "gmail", "--via", "airbyte", "--workspace-name", "w"][..], extra].concat());
+        out.expect_code(2);
+        assert!(out.stderr.contains(extra[0]), "{extra:?}: {}", out.stderr);
+    }
 }
 
 #[test]

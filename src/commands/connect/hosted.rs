@@ -190,6 +190,10 @@ impl Round {
 // Airbyte
 
 fn airbyte_flow(ctx: &Ctx, args: &ConnectArgs, provider: &Provider) -> Result<Connection> {
+    if !args.params.is_empty() || !args.fields.is_empty() || args.catalog_entry.is_some() {
+        return Err(Error::usage("--param, --field and --catalog-entry are for --via bluenexus")
+            .with_hint("Airbyte's initiate request takes the workspace and the connector type only"));
+    }
     let workspace = args.workspace_name.clone().ok_or_else(|| {
         Error::usage("an Airbyte connection needs --workspace-name").with_hint("e.g. --workspace-name team-a")
     })?;

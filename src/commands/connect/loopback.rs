@@ -228,7 +228,12 @@ pub fn obtain(
 fn exchange_error(provider: &Provider, resolved: &Resolved, e: oauth::Error) -> Error {
     let error = e.oauth_error().map(str::to_string);
     let err = Error::from(e).context("exchanging the authorization code");
-    let specific = error.as_deref().and_then(|code| provider.hint(code)).map(str::to_string);
+    let specific = match error.as_deref() {
+        Some(code @ "redirect_uri_mismatch") => provider.hint(code).or_else(|| provider.hint("redirect_uri")),
+        Some(code) => provider.hint(code),
+        None => None,
+    }
+    .map(str::to_string);
     let err = match error.as_deref() {
         Some("invalid_client" | "unauthorized_client") => err.with_kind(Kind::Usage).with_hint(resolved.refused_hint(&provider.name)),
         Some("redirect_uri_mismatch") => err.with_hint(
@@ -266,7 +271,7 @@ pub fn wait(
     let result = loop {
         let left = timeout.saturating_sub(started.elapsed());
         if left.is_zero() {
-            break Err(timed_out(timeout, &ignored));
+            break Err(timed_out(timeout, &ignored, provider));
         }
         if let Some(b) = &bar {
             b.set_message(format!("Waiting for the browser… {}s left", left.as_secs() + 1));
@@ -306,12 +311,18 @@ pub fn wait(
 }
 
 /// The timeout error. When callbacks came and were refused, that is what it is about, not time.
-fn timed_out(timeout: Duration, ignored: &[String]) -> Error {
+fn timed_out(timeout: Duration, ignored: &[String], provider: &Provider) -> Error {
     let secs = timeout.as_secs();
     if ignored.is_empty() {
-        return Error::new(Kind::Timeout, format!("no authorization arrived within {secs}s")).with_hint(
-            "run again with a longer --timeout; without a browser here, use --no-browser, open the URL elsewhere and paste the redirected URL (--paste), or use --device",
-        );
+        // Nothing came back: the provider may have stopped at its own error page, most often
+        // over the redirect URI (its entry's `redirect_uri` hint says what it wants).
+        let redirect = provider
+            .hint("redirect_uri")
+            .map(|h| format!("; if {} showed an error page instead of redirecting: {h}", provider.display_name))
+            .unwrap_or_default();
+        return Error::new(Kind::Timeout, format!("no authorization arrived within {secs}s")).with_hint(format!(
+            "run again with a longer --timeout; without a browser here, use --no-browser, open the URL elsewhere and paste the redirected URL (--paste), or use --device{redirect}"
+        ));
     }
     let last = ignored.last().expect("not empty");
     let msg = format!(
