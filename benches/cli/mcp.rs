@@ -1,6 +1,7 @@
 //! `tools/list` through `oauthctl mcp proxy` against the same request sent straight to the server
-//! with the same token, interleaved, on the official MCP SDK's example server (its OAuth demo);
-//! and the proxy's peak memory.
+//! with the same token, and through `mcp-remote` (the stdio proxy most MCP hosts are told to use),
+//! interleaved, on the official MCP SDK's example server (its OAuth demo); and each proxy's peak
+//! memory.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
@@ -10,7 +11,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use super::util::{self, Env, Proc};
-use super::{Config, Table, interleave};
+use super::{Config, Table, median};
 
 fn initialize(id: u64) -> Value {
     json!({"jsonrpc": "2.0", "id": id, "method": "initialize", "params": {"protocolVersion": "2025-06-18",
@@ -46,19 +47,59 @@ impl Direct {
     }
 }
 
-/// `oauthctl mcp proxy NAME` with pipes.
+/// A stdio proxy (`oauthctl mcp proxy NAME`, `mcp-remote URL`) with pipes.
 struct Proxy {
     child: std::process::Child,
     lines: mpsc::Receiver<String>,
 }
 
 impl Proxy {
+    fn spawn(mut cmd: Command) -> Proxy {
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
+        let mut child = cmd.spawn().unwrap();
+        let out = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        Proxy { child, lines: rx }
+    }
+
+    /// initialize (which may run a sign-in first) and the initialized notification.
+    fn start(&mut self) {
+        let init = self.roundtrip_within(&initialize(1), Duration::from_secs(90));
+        assert!(init["result"].is_object(), "{init}");
+        self.notify(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+    }
+
+    /// One tools/list round trip.
+    fn tools_list(&mut self, id: u64) -> Duration {
+        let msg = json!({"jsonrpc": "2.0", "id": id, "method": "tools/list"});
+        let t = Instant::now();
+        let answer = self.roundtrip(&msg);
+        let d = t.elapsed();
+        assert!(answer["result"]["tools"].is_array(), "{answer}");
+        d
+    }
+
+    fn stop(mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     fn roundtrip(&mut self, msg: &Value) -> Value {
+        self.roundtrip_within(msg, Duration::from_secs(30))
+    }
+
+    fn roundtrip_within(&mut self, msg: &Value, within: Duration) -> Value {
         let stdin = self.child.stdin.as_mut().unwrap();
         writeln!(stdin, "{msg}").unwrap();
         stdin.flush().unwrap();
         loop {
-            let line = self.lines.recv_timeout(Duration::from_secs(30)).expect("an answer within 30 s");
+            let line = self.lines.recv_timeout(within).expect("an answer in time");
             let v: Value = serde_json::from_str(&line).unwrap();
             if v["id"] == msg["id"] {
                 return v;
@@ -110,53 +151,58 @@ pub fn run(cfg: &Config) {
     direct.post(&initialize(1));
     direct.post(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
 
-    let mut cmd = env.cmd(&["mcp", "proxy", "demo", "--no-browser"]);
-    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
-    let mut child = cmd.spawn().unwrap();
-    let out = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
+    let mut proxy = Proxy::spawn(env.cmd(&["mcp", "proxy", "demo", "--no-browser"]));
+    proxy.start();
+    // mcp-remote signs in on its own (the same scripted browser), keeping its tokens in HOME.
+    let mut remote = Command::new("node");
+    remote
+        .arg(util::fixtures().join("node_modules").join("mcp-remote").join("dist").join("proxy.js"))
+        .arg(&direct.url)
+        .arg(util::free_port().to_string())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.dir.path().join("home"));
+    for (k, v) in &env.vars {
+        if k == "BROWSER" || k == "SCRIPTED_OUT" {
+            remote.env(k, v);
         }
-    });
-    let mut proxy = Proxy { child, lines: rx };
-    assert!(proxy.roundtrip(&initialize(1))["result"].is_object());
-    proxy.notify(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+    }
+    let mut remote = Proxy::spawn(remote);
+    remote.start();
 
-    let mut id = 1u64;
     let runs = cfg.runs.max(50);
-    let (ours, theirs) = interleave(
-        runs,
-        || {
-            id += 1;
+    let (mut ours, mut theirs, mut other) = (Vec::new(), Vec::new(), Vec::new());
+    let mut id = 1u64;
+    for round in 0..runs + 2 {
+        id += 1;
+        let a = proxy.tools_list(id);
+        let b = {
             let msg = json!({"jsonrpc": "2.0", "id": id, "method": "tools/list"});
-            let t = Instant::now();
-            let answer = proxy.roundtrip(&msg);
-            let d = t.elapsed();
-            assert!(answer["result"]["tools"].is_array(), "{answer}");
-            d
-        },
-        || {
-            let msg = json!({"jsonrpc": "2.0", "id": 1000, "method": "tools/list"});
             let t = Instant::now();
             let answer = direct.post(&msg);
             let d = t.elapsed();
             assert!(answer.contains("\"tools\""), "{answer}");
             d
-        },
-    );
-    let peak = proxy.peak_kib();
-    drop(proxy.child.stdin.take());
-    let _ = proxy.child.wait();
+        };
+        let c = remote.tools_list(id);
+        if round >= 2 {
+            ours.push(a);
+            theirs.push(b);
+            other.push(c);
+        }
+    }
+    let (ours, theirs, other) = (median(&mut ours), median(&mut theirs), median(&mut other));
+    let (peak, remote_peak) = (proxy.peak_kib(), remote.peak_kib());
+    proxy.stop();
+    remote.stop();
 
     let mut t = Table::new("MCP proxy (the SDK's example server)", &["case", "median", "reference", "median", "ratio"]);
-    t.ratio(
-        "`tools/list` through `oauthctl mcp proxy`",
-        ours,
-        "the same request sent directly (kept-alive HTTP)",
-        theirs,
-    );
+    t.ratio("`tools/list` through `oauthctl mcp proxy`", ours, "the same request sent directly (kept-alive HTTP)", theirs);
+    t.ratio("`tools/list` through `mcp-remote` 0.15.1", other, "the same request sent directly (kept-alive HTTP)", theirs);
     t.print();
-    println!("peak resident memory of `oauthctl mcp proxy`: {:.1} MiB ({peak} KiB)\n", peak as f64 / 1024.0);
+    println!(
+        "peak resident memory: `oauthctl mcp proxy` {:.1} MiB, `mcp-remote` {:.1} MiB\n",
+        peak as f64 / 1024.0,
+        remote_peak as f64 / 1024.0
+    );
 }
