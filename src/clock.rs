@@ -26,10 +26,15 @@ pub fn after(now: i64, seconds: i64) -> i64 {
 /// Serde helpers for an optional absolute time stored as RFC 3339 text.
 ///
 /// Reading is lenient so that one odd record can never make a store unreadable: a JSON number is
-/// read as Unix seconds, and text that is not RFC 3339 (versions before 0.2 wrote the bare number
-/// for expiries past year 9999) as 0 — long expired, so the next use refreshes.
+/// read as Unix seconds, and text that is not RFC 3339 (earlier versions wrote the bare number for
+/// expiries past year 9999) as 0 — long expired, so the next use refreshes. A visitor, not an
+/// untagged enum: the index holds two times per account, and an untagged enum buffers each value
+/// before trying its variants.
 pub mod opt_rfc3339 {
-    use serde::{Deserialize, Deserializer, Serializer};
+    use std::fmt;
+
+    use serde::Serializer;
+    use serde::de::{self, Deserializer, Visitor};
     use time::OffsetDateTime;
     use time::format_description::well_known::Rfc3339;
 
@@ -40,21 +45,39 @@ pub mod opt_rfc3339 {
         }
     }
 
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Stored {
-        Text(String),
-        Number(f64),
+    struct Time;
+
+    impl<'de> Visitor<'de> for Time {
+        type Value = Option<i64>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an RFC 3339 time, Unix seconds, or null")
+        }
+        fn visit_str<E: de::Error>(self, t: &str) -> Result<Self::Value, E> {
+            Ok(Some(OffsetDateTime::parse(t, &Rfc3339).map(|t| t.unix_timestamp()).unwrap_or(0)))
+        }
+        fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
+            Ok(Some(n.clamp(0, super::MAX_TIME)))
+        }
+        fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
+            Ok(Some(i64::try_from(n).unwrap_or(i64::MAX).clamp(0, super::MAX_TIME)))
+        }
+        fn visit_f64<E: de::Error>(self, n: f64) -> Result<Self::Value, E> {
+            Ok(Some((n as i64).clamp(0, super::MAX_TIME)))
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(Time)
+        }
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-        Ok(Option::<Stored>::deserialize(d)?.map(|v| match v {
-            Stored::Text(t) => match OffsetDateTime::parse(&t, &Rfc3339) {
-                Ok(t) => t.unix_timestamp(),
-                Err(_) => 0,
-            },
-            Stored::Number(n) => (n as i64).clamp(0, super::MAX_TIME),
-        }))
+        d.deserialize_option(Time)
     }
 }
 
@@ -95,5 +118,18 @@ mod tests {
             let back: T = serde_json::from_str(&text).unwrap();
             assert_eq!(back.t, Some(t.clamp(0, MAX_TIME)), "{text}");
         }
+        // Numbers (Unix seconds, also as floats), null, and text that is not a time.
+        for (json, want) in [
+            (r#"{"t":1800000000}"#, Some(1_800_000_000)),
+            (r#"{"t":-7}"#, Some(0)),
+            (r#"{"t":1.8e9}"#, Some(1_800_000_000)),
+            (r#"{"t":18446744073709551615}"#, Some(MAX_TIME)),
+            (r#"{"t":null}"#, None),
+            (r#"{"t":"300001799999999"}"#, Some(0)),
+            (r#"{"t":"2027-01-15T09:00:00+01:00"}"#, Some(1_800_000_000)),
+        ] {
+            assert_eq!(serde_json::from_str::<T>(json).unwrap().t, want, "{json}");
+        }
+        assert!(serde_json::from_str::<T>(r#"{"t":[1]}"#).is_err(), "a list is not a time");
     }
 }
