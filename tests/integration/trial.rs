@@ -39,7 +39,7 @@ impl Trial {
         for sub in ["home", "tmp"] {
             std::fs::create_dir(dir.path().join(sub)).unwrap();
         }
-        Trial { dir, vars: vec![("OAUTHCTL_BIN".into(), util::BIN.into())] }
+        Trial { dir, vars: vec![("OAUTHCTL_BIN".into(), util::bin())] }
     }
 
     fn set(&mut self, k: &str, v: impl Into<String>) -> &mut Self {
