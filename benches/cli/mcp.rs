@@ -3,14 +3,12 @@
 //! interleaved, on the official MCP SDK's example server (its OAuth demo); and each proxy's peak
 //! memory.
 
-use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use super::util::{self, Env, Proc};
+use super::util::{self, Env};
 use super::{Config, Table, median};
 
 fn initialize(id: u64) -> Value {
@@ -48,94 +46,51 @@ impl Direct {
 }
 
 /// A stdio proxy (`oauthctl mcp proxy NAME`, `mcp-remote URL`) with pipes.
-struct Proxy {
-    child: std::process::Child,
-    lines: mpsc::Receiver<String>,
-}
+struct Proxy(util::JsonLines);
 
 impl Proxy {
-    fn spawn(mut cmd: Command) -> Proxy {
-        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
-        let mut child = cmd.spawn().unwrap();
-        let out = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        Proxy { child, lines: rx }
+    fn spawn(cmd: Command) -> Proxy {
+        Proxy(util::JsonLines::spawn(cmd, Stdio::null()))
     }
 
     /// initialize (which may run a sign-in first) and the initialized notification.
     fn start(&mut self) {
-        let init = self.roundtrip_within(&initialize(1), Duration::from_secs(90));
+        self.0.send(&initialize(1));
+        let init = self.0.answer(&json!(1), Duration::from_secs(90));
         assert!(init["result"].is_object(), "{init}");
-        self.notify(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+        self.0.send(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
     }
 
     /// One tools/list round trip.
     fn tools_list(&mut self, id: u64) -> Duration {
         let msg = json!({"jsonrpc": "2.0", "id": id, "method": "tools/list"});
         let t = Instant::now();
-        let answer = self.roundtrip(&msg);
+        self.0.send(&msg);
+        let answer = self.0.answer(&json!(id), Duration::from_secs(30));
         let d = t.elapsed();
         assert!(answer["result"]["tools"].is_array(), "{answer}");
         d
     }
 
-    fn stop(mut self) {
-        drop(self.child.stdin.take());
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-
-    fn roundtrip(&mut self, msg: &Value) -> Value {
-        self.roundtrip_within(msg, Duration::from_secs(30))
-    }
-
-    fn roundtrip_within(&mut self, msg: &Value, within: Duration) -> Value {
-        let stdin = self.child.stdin.as_mut().unwrap();
-        writeln!(stdin, "{msg}").unwrap();
-        stdin.flush().unwrap();
-        loop {
-            let line = self.lines.recv_timeout(within).expect("an answer in time");
-            let v: Value = serde_json::from_str(&line).unwrap();
-            if v["id"] == msg["id"] {
-                return v;
-            }
-        }
-    }
-
-    fn notify(&mut self, msg: &Value) {
-        let stdin = self.child.stdin.as_mut().unwrap();
-        writeln!(stdin, "{msg}").unwrap();
-        stdin.flush().unwrap();
-    }
-
     /// Peak resident memory (VmHWM) of the proxy process, in KiB.
     fn peak_kib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.0.child.id())).unwrap();
         status
             .lines()
             .find(|l| l.starts_with("VmHWM:"))
             .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
             .unwrap()
     }
+
+    fn stop(mut self) {
+        let _ = self.0.child.kill();
+        self.0.finish();
+    }
 }
 
 pub fn run(cfg: &Config) {
     assert!(util::have_node_fixtures(), "node and the npm fixtures (cd tests/fixtures && npm ci)");
-    let mut child = Command::new("node")
-        .arg(util::fixtures().join("mcp").join("sdk-example.mjs"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let _server = Proc(child);
-    let ready: Value = serde_json::from_str(&line).unwrap();
+    let (_server, ready) = util::node_fixture(&["mcp", "sdk-example.mjs"], &[]).expect("node and the npm fixtures");
     let url = ready["mcp"].as_str().unwrap().to_string();
 
     let mut env = Env::new();
@@ -197,8 +152,18 @@ pub fn run(cfg: &Config) {
     remote.stop();
 
     let mut t = Table::new("MCP proxy (the SDK's example server)", &["case", "median", "reference", "median", "ratio"]);
-    t.ratio("`tools/list` through `oauthctl mcp proxy`", ours, "the same request sent directly (kept-alive HTTP)", theirs);
-    t.ratio("`tools/list` through `mcp-remote` 0.15.1", other, "the same request sent directly (kept-alive HTTP)", theirs);
+    t.ratio(
+        "`tools/list` through `oauthctl mcp proxy`",
+        ours,
+        "the same request sent directly (kept-alive HTTP)",
+        theirs,
+    );
+    t.ratio(
+        "`tools/list` through `mcp-remote` 0.15.1",
+        other,
+        "the same request sent directly (kept-alive HTTP)",
+        theirs,
+    );
     t.print();
     println!(
         "peak resident memory: `oauthctl mcp proxy` {:.1} MiB, `mcp-remote` {:.1} MiB\n",

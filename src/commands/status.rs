@@ -41,8 +41,9 @@ pub struct AccountStatus<'a> {
     pub reauth_reason: Option<&'a str>,
 }
 
+/// A hosted connection as `status --json` and `connect --via --json` show it.
 #[derive(Serialize)]
-struct ConnectionStatus<'a> {
+pub struct ConnectionStatus<'a> {
     target: &'a str,
     kind: &'a str,
     platform_id: &'a str,
@@ -50,6 +51,19 @@ struct ConnectionStatus<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     workspace: Option<&'a str>,
     status: &'a str,
+}
+
+impl<'a> ConnectionStatus<'a> {
+    pub fn of(c: &'a Connection) -> Self {
+        ConnectionStatus {
+            target: &c.target,
+            kind: &c.kind,
+            platform_id: &c.platform_id,
+            provider: &c.provider,
+            workspace: c.workspace.as_deref(),
+            status: &c.status,
+        }
+    }
 }
 
 impl<'a> AccountStatus<'a> {
@@ -152,16 +166,7 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
     }
     if ui.json() {
         let mut items: Vec<Item> = entries.iter().map(|e| Item::Account(AccountStatus::of(e, now))).collect();
-        items.extend(connections.iter().map(|c| {
-            Item::Connection(ConnectionStatus {
-                target: &c.target,
-                kind: &c.kind,
-                platform_id: &c.platform_id,
-                provider: &c.provider,
-                workspace: c.workspace.as_deref(),
-                status: &c.status,
-            })
-        }));
+        items.extend(connections.iter().map(|c| Item::Connection(ConnectionStatus::of(c))));
         return ui.print_json(&items);
     }
     if entries.is_empty() && connections.is_empty() {

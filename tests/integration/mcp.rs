@@ -7,10 +7,9 @@
 //!   token and checks its audience;
 //! - in-test servers for the faults those cannot produce.
 
-use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex, mpsc};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -22,20 +21,7 @@ use crate::util::{self, Env, Proc};
 // Peers
 
 fn node_fixture(script: &str, args: &[&str]) -> Option<(Proc, Value)> {
-    if !util::available("node and the npm fixtures (cd tests/fixtures && npm ci)", util::have_node_fixtures()) {
-        return None;
-    }
-    let mut child = Command::new("node")
-        .arg(util::fixtures().join("mcp").join(script))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let ready: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{script} said {line:?}: {e}"));
-    Some((Proc(child), ready))
+    util::node_fixture(&["mcp", script], args)
 }
 
 fn agent() -> ureq::Agent {
@@ -67,48 +53,24 @@ fn browser_env() -> Env {
 }
 
 /// `oauthctl mcp proxy` with pipes: messages in, JSON lines out.
-struct ProxyRun {
-    child: std::process::Child,
-    lines: mpsc::Receiver<String>,
-}
+struct ProxyRun(util::JsonLines);
 
 impl ProxyRun {
     fn start(env: &Env, args: &[&str]) -> Self {
-        let mut cmd = env.cmd(&[&["mcp", "proxy"], args].concat());
-        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        let out = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        ProxyRun { child, lines: rx }
+        ProxyRun(util::JsonLines::spawn(env.cmd(&[&["mcp", "proxy"], args].concat()), Stdio::piped()))
     }
 
     fn send(&mut self, msg: &Value) {
-        let stdin = self.child.stdin.as_mut().unwrap();
-        writeln!(stdin, "{msg}").unwrap();
-        stdin.flush().unwrap();
+        self.0.send(msg)
     }
 
     /// The answer with `id` (other lines collected on the way).
     fn answer(&mut self, id: i64) -> Value {
-        loop {
-            let line = self.lines.recv_timeout(Duration::from_secs(30)).expect("an answer within 30 s");
-            let v: Value =
-                serde_json::from_str(&line).unwrap_or_else(|e| panic!("stdout is JSON-RPC only ({e}): {line}"));
-            if v["id"] == id {
-                return v;
-            }
-        }
+        self.0.answer(&json!(id), Duration::from_secs(30))
     }
 
-    fn finish(mut self) -> (i32, String) {
-        drop(self.child.stdin.take());
-        let out = self.child.wait_with_output().unwrap();
-        (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+    fn finish(self) -> (i32, String) {
+        self.0.finish()
     }
 }
 

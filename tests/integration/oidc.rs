@@ -3,9 +3,6 @@
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-
 use crate::util::{self, Env, Proc};
 
 pub struct Oidc {
@@ -52,21 +49,7 @@ impl Oidc {
 
     /// With the fixture's opt-in features: `--device-flow`, `--registration`, `--issuer-path P`, …
     pub fn start_with(args: &[&str]) -> Option<Self> {
-        if !util::available("node and the npm fixtures (cd tests/fixtures && npm ci)", util::have_node_fixtures()) {
-            return None;
-        }
-        let mut child = Command::new("node")
-            .arg(util::fixtures().join("oidc").join("server.mjs"))
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let proc = Proc(child);
-        let ready: serde_json::Value =
-            serde_json::from_str(&line).unwrap_or_else(|e| panic!("oidc fixture said {line:?}: {e}"));
+        let (proc, ready) = util::node_fixture(&["oidc", "server.mjs"], args)?;
         Some(Oidc {
             issuer: ready["issuer"].as_str().unwrap().to_string(),
             port: ready["port"].as_u64().unwrap() as u16,

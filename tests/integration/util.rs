@@ -72,6 +72,22 @@ pub fn have_node_fixtures() -> bool {
     have_program("node") && fixtures().join("node_modules").join("oidc-provider").is_dir()
 }
 
+/// Starts a node fixture (a path under tests/fixtures) and reads its one-line JSON ready message;
+/// `None` (a visible skip) without node and the npm fixtures.
+pub fn node_fixture(script: &[&str], args: &[&str]) -> Option<(Proc, serde_json::Value)> {
+    if !available("node and the npm fixtures (cd tests/fixtures && npm ci)", have_node_fixtures()) {
+        return None;
+    }
+    let path = script.iter().fold(fixtures(), |p, part| p.join(part));
+    let mut child =
+        Command::new("node").arg(&path).args(args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let proc = Proc(child);
+    let ready = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{} said {line:?}: {e}", path.display()));
+    Some((proc, ready))
+}
+
 /// One isolated oauthctl environment.
 pub struct Env {
     pub dir: tempfile::TempDir,
@@ -635,5 +651,53 @@ impl Keyring {
             .unwrap();
         assert!(!probe.success(), "the keyring still takes writes after Lock");
         true
+    }
+}
+
+/// A child that speaks JSON-RPC as one JSON message per line on stdin and stdout (an MCP stdio
+/// server: `oauthctl mcp proxy`, `mcp-remote`); its stdout is read on a thread of its own.
+pub struct JsonLines {
+    pub child: Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl JsonLines {
+    /// Starts `cmd` with piped stdin and stdout; `stderr` as given.
+    pub fn spawn(mut cmd: Command, stderr: Stdio) -> Self {
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(stderr);
+        let mut child = cmd.spawn().unwrap();
+        let out = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        JsonLines { child, lines: rx }
+    }
+
+    pub fn send(&mut self, msg: &serde_json::Value) {
+        let stdin = self.child.stdin.as_mut().unwrap();
+        writeln!(stdin, "{msg}").unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// The message answering `id` (other lines are passed over); every line must be JSON.
+    pub fn answer(&mut self, id: &serde_json::Value, within: Duration) -> serde_json::Value {
+        loop {
+            let line = self.lines.recv_timeout(within).expect("an answer in time");
+            let v: serde_json::Value =
+                serde_json::from_str(&line).unwrap_or_else(|e| panic!("stdout is JSON-RPC only ({e}): {line}"));
+            if v["id"] == *id {
+                return v;
+            }
+        }
+    }
+
+    /// Closes stdin and waits: the exit code and stderr (when it was piped).
+    pub fn finish(mut self) -> (i32, String) {
+        drop(self.child.stdin.take());
+        let out = self.child.wait_with_output().unwrap();
+        (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
     }
 }

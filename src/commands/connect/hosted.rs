@@ -9,7 +9,6 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use serde::Serialize;
 use serde_json::Value;
 
 use super::loopback;
@@ -42,17 +41,6 @@ impl Classify for HostedCallback {
     }
 }
 
-#[derive(Serialize)]
-struct Report<'a> {
-    target: &'a str,
-    kind: &'a str,
-    platform_id: &'a str,
-    provider: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    workspace: Option<&'a str>,
-    status: &'a str,
-}
-
 pub fn run(ctx: &Ctx, args: &ConnectArgs, via: Via) -> Result<()> {
     let provider = known_provider(ctx, &args.provider)?;
     let kind = match via {
@@ -81,14 +69,7 @@ pub fn run(ctx: &Ctx, args: &ConnectArgs, via: Via) -> Result<()> {
     ));
     ui.info(format!("  target: {} (status, status --check and logout take it)", connection.target));
     if ui.json() {
-        ui.print_json(&Report {
-            target: &connection.target,
-            kind,
-            platform_id: &connection.platform_id,
-            provider: &connection.provider,
-            workspace: connection.workspace.as_deref(),
-            status: &connection.status,
-        })?;
+        ui.print_json(&crate::commands::status::ConnectionStatus::of(&connection))?;
     }
     Ok(())
 }
