@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::connect::hosted;
 use crate::cli::StatusArgs;
 use crate::clock;
 use crate::context::Ctx;
@@ -17,7 +18,7 @@ const REFRESH_WARNING: i64 = 7 * 86_400;
 #[serde(untagged)]
 enum Item<'a> {
     Account(AccountStatus<'a>),
-    Connection(ConnectionStatus<'a>),
+    Connection(hosted::ConnectionStatus<'a>),
 }
 
 #[derive(Serialize)]
@@ -39,31 +40,6 @@ pub struct AccountStatus<'a> {
     pub needs_reauth: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reauth_reason: Option<&'a str>,
-}
-
-/// A hosted connection as `status --json` and `connect --via --json` show it.
-#[derive(Serialize)]
-pub struct ConnectionStatus<'a> {
-    target: &'a str,
-    kind: &'a str,
-    platform_id: &'a str,
-    provider: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    workspace: Option<&'a str>,
-    status: &'a str,
-}
-
-impl<'a> ConnectionStatus<'a> {
-    pub fn of(c: &'a Connection) -> Self {
-        ConnectionStatus {
-            target: &c.target,
-            kind: &c.kind,
-            platform_id: &c.platform_id,
-            provider: &c.provider,
-            workspace: c.workspace.as_deref(),
-            status: &c.status,
-        }
-    }
 }
 
 impl<'a> AccountStatus<'a> {
@@ -148,7 +124,7 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
     let ui = &ctx.ui;
     // --check: the platforms say what state their connections are in (and the index learns it).
     let checked = if args.check {
-        super::connect::hosted::check(ctx, &connections.iter().map(|c| (*c).clone()).collect::<Vec<_>>())?
+        hosted::check(ctx, &connections.iter().map(|c| (*c).clone()).collect::<Vec<_>>())?
     } else {
         Vec::new()
     };
@@ -166,7 +142,7 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
     }
     if ui.json() {
         let mut items: Vec<Item> = entries.iter().map(|e| Item::Account(AccountStatus::of(e, now))).collect();
-        items.extend(connections.iter().map(|c| Item::Connection(ConnectionStatus::of(c))));
+        items.extend(connections.iter().map(|c| Item::Connection(hosted::ConnectionStatus::of(c))));
         return ui.print_json(&items);
     }
     if entries.is_empty() && connections.is_empty() {

@@ -41,6 +41,31 @@ impl Classify for HostedCallback {
     }
 }
 
+/// A hosted connection as `status --json` and `connect --via --json` show it.
+#[derive(serde::Serialize)]
+pub struct ConnectionStatus<'a> {
+    target: &'a str,
+    kind: &'a str,
+    platform_id: &'a str,
+    provider: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    workspace: Option<&'a str>,
+    status: &'a str,
+}
+
+impl<'a> ConnectionStatus<'a> {
+    pub fn of(c: &'a Connection) -> Self {
+        ConnectionStatus {
+            target: &c.target,
+            kind: &c.kind,
+            platform_id: &c.platform_id,
+            provider: &c.provider,
+            workspace: c.workspace.as_deref(),
+            status: &c.status,
+        }
+    }
+}
+
 pub fn run(ctx: &Ctx, args: &ConnectArgs, via: Via) -> Result<()> {
     let provider = known_provider(ctx, &args.provider)?;
     let kind = match via {
@@ -69,7 +94,7 @@ pub fn run(ctx: &Ctx, args: &ConnectArgs, via: Via) -> Result<()> {
     ));
     ui.info(format!("  target: {} (status, status --check and logout take it)", connection.target));
     if ui.json() {
-        ui.print_json(&crate::commands::status::ConnectionStatus::of(&connection))?;
+        ui.print_json(&ConnectionStatus::of(&connection))?;
     }
     Ok(())
 }
