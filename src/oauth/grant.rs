@@ -242,12 +242,18 @@ pub fn parse(resp: &Response, provider: &Provider) -> Result<TokenSet, Error> {
         });
     }
     // The error objects of providers' own APIs, on a failed status only (a success may carry a
-    // `code`): Notion's and Canva's {"code", "message"}, Intercom's {"errors": [{"code", "message"}]}.
+    // `code`): Notion's and Canva's {"code", "message"}, Intercom's {"errors": [{"code", "message"}]},
+    // Strava's {"message", "errors": [{"resource", "field", "code"}]}.
     if !resp.is_success() {
         let first = fields.get("errors").and_then(|e| e.get(0)).and_then(Value::as_object).unwrap_or(&fields);
         if let Some(code) = first.get("code").and_then(Value::as_str).filter(|c| !c.is_empty()) {
-            let message = first.get("message").and_then(Value::as_str).map(|m| resp.scrub(m));
-            return Err(Error::Refused { status, error: resp.scrub(code), description: message, uri: None });
+            let message = first
+                .get("message")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .or_else(|| refused_field(first, &fields));
+            let description = message.map(|m| resp.scrub(&m));
+            return Err(Error::Refused { status, error: resp.scrub(code), description, uri: None });
         }
     }
     if fields.get("ok") == Some(&Value::Bool(false)) {
@@ -389,6 +395,23 @@ fn body_fields(resp: &Response) -> Option<Map<String, Value>> {
     None
 }
 
+/// An error object that names what was refused instead of describing it (Strava's `resource` and
+/// `field`), after the answer's own `message`: "Bad Request: resource RefreshToken, field refresh_token".
+fn refused_field(error: &Map<String, Value>, answer: &Map<String, Value>) -> Option<String> {
+    let parts: Vec<String> = ["resource", "field"]
+        .iter()
+        .filter_map(|k| error.get(*k).and_then(Value::as_str).filter(|v| !v.is_empty()).map(|v| format!("{k} {v}")))
+        .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    let parts = parts.join(", ");
+    Some(match answer.get("message").and_then(Value::as_str).filter(|m| !m.is_empty()) {
+        Some(m) => format!("{m}: {parts}"),
+        None => parts,
+    })
+}
+
 /// `error` is a string in RFC 6749; some providers nest it (`{"error": {"code": ..}}`).
 fn error_code(v: &Value) -> Option<String> {
     match v {
@@ -453,6 +476,11 @@ pub(crate) mod tests {
                 r#"{"type":"error.list","errors":[{"code":"unauthorized","message":"Unauthorized Code"}]}"#,
                 "unauthorized",
                 "Unauthorized Code",
+            ),
+            (
+                r#"{"message":"Bad Request","errors":[{"resource":"RefreshToken","field":"refresh_token","code":"invalid"}]}"#,
+                "invalid",
+                "Bad Request: resource RefreshToken, field refresh_token",
             ),
         ] {
             let f = parse(&resp(400, "application/json", body), &plain()).unwrap_err();

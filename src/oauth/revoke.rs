@@ -1,6 +1,6 @@
 //! Revoking a token at logout, in the provider's style: RFC 7009 (in the body format of the
-//! provider's token endpoint), a bearer POST (Dropbox), a form with just the token (Slack), or
-//! GitHub's grant API.
+//! provider's token endpoint, with its client authentication unless the entry's `revocation_auth`
+//! names another), a bearer POST (Dropbox), a form with just the token (Slack), or GitHub's grant API.
 
 use std::collections::BTreeMap;
 
@@ -18,18 +18,17 @@ pub enum Outcome {
     Unsupported,
 }
 
-/// Revokes `token` (a refresh token when `hint` says so, else an access token).
-pub fn revoke(
-    http: &Http,
+/// The request that revokes `token` in the provider's style; `None` when it has no way to revoke.
+fn request(
     provider: &Provider,
     values: &BTreeMap<String, String>,
     client: &Client,
     token: &str,
     hint: &str,
-) -> Result<Outcome, Error> {
+) -> Result<Option<Request>, Error> {
     let style = provider.revocation_style();
     let Some(template) = provider.revocation_url.as_deref().filter(|_| style != Revocation::None) else {
-        return Ok(Outcome::Unsupported);
+        return Ok(None);
     };
     let mut values = values.clone();
     values.insert("client_id".into(), client.id.clone());
@@ -37,6 +36,8 @@ pub fn revoke(
     let req = match style {
         Revocation::Rfc7009 => {
             let mut fields = vec![("token".to_string(), token.to_string()), ("token_type_hint".into(), hint.into())];
+            // The revocation endpoint may want another client authentication than the token endpoint.
+            let client = Client { auth: provider.revocation_auth.unwrap_or(client.auth), ..client.clone() };
             let req = client.authenticate(Request::new("POST", &url), &mut fields);
             // In the body format of the provider's token endpoint: Notion's and monday's revocation
             // endpoints take JSON as their token endpoints do.
@@ -58,6 +59,21 @@ pub fn revoke(
             .json(&json!({ "access_token": token })),
         Revocation::None => unreachable!("handled above"),
     };
+    Ok(Some(req))
+}
+
+/// Revokes `token` (a refresh token when `hint` says so, else an access token).
+pub fn revoke(
+    http: &Http,
+    provider: &Provider,
+    values: &BTreeMap<String, String>,
+    client: &Client,
+    token: &str,
+    hint: &str,
+) -> Result<Outcome, Error> {
+    let Some(req) = request(provider, values, client, token, hint)? else {
+        return Ok(Outcome::Unsupported);
+    };
     let resp = http.send(&req).map_err(Error::Transport)?;
     // Slack answers HTTP 200 with {"ok": false, "error": …}.
     let body = resp.json();
@@ -73,4 +89,36 @@ pub fn revoke(
         None => ("error".into(), Some(resp.snippet())),
     };
     Err(Error::Refused { status: resp.status, error, description, uri: None })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::TokenAuth;
+    use crate::secret::Secret;
+
+    #[test]
+    fn rfc7009_revocations_use_the_entrys_revocation_auth() {
+        let entry = |extra: &str| -> Provider {
+            toml::from_str(&format!(
+                "authorization_url = \"https://a.test/a\"\ntoken_url = \"https://a.test/t\"\n\
+                 revocation_url = \"https://a.test/r\"\n{extra}"
+            ))
+            .unwrap()
+        };
+        let client = Client { id: "id".into(), secret: Some(Secret::new("s3cr3t")), auth: TokenAuth::ClientSecretPost };
+        let values = BTreeMap::new();
+        let has_basic =
+            |req: &Request| req.headers.iter().any(|(n, v)| n == "Authorization" && v.starts_with("Basic "));
+        let body = |req: &Request| req.body.as_ref().unwrap().0.clone();
+
+        let req = request(&entry(""), &values, &client, "rt", "refresh_token").unwrap().unwrap();
+        assert!(!has_basic(&req));
+        assert_eq!(body(&req), "token=rt&token_type_hint=refresh_token&client_id=id&client_secret=s3cr3t");
+
+        let separate = entry("revocation_auth = \"client_secret_basic\"\n");
+        let req = request(&separate, &values, &client, "rt", "refresh_token").unwrap().unwrap();
+        assert!(has_basic(&req), "HTTP Basic for the revocation endpoint");
+        assert_eq!(body(&req), "token=rt&token_type_hint=refresh_token", "and no secret in the body");
+    }
 }

@@ -214,6 +214,10 @@ pub struct Provider {
     /// this client and user (`grant`, Google), which then includes tokens of a newer connect.
     #[serde(default, skip_serializing_if = "is_token_scope")]
     pub revocation_scope: RevocationScope,
+    /// The client authentication of `rfc7009` revocations when the revocation endpoint wants another
+    /// than the token endpoint's (Strava: HTTP Basic for revocation, the secret in the body for tokens).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revocation_auth: Option<TokenAuth>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub userinfo_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
