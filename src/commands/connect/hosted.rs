@@ -214,11 +214,8 @@ fn airbyte_flow(ctx: &Ctx, args: &ConnectArgs, provider: &Provider) -> Result<Co
         .clone()
         .or_else(|| provider.platforms.airbyte.as_ref().and_then(|a| a.connector_type.clone()))
         .unwrap_or_else(|| provider.display_name.clone());
-    let settings = airbyte::Settings::resolve(&ctx.env)?;
-    settings.application()?;
-    let http = ctx.http();
-    let token = settings.token(http)?;
-    let api = settings.api(http, token.expose(), Vec::new());
+    let (settings, token) = airbyte_session(ctx)?;
+    let api = settings.api(ctx.http(), token.expose(), Vec::new());
     let round = Round::open(args)?;
     let consent = api.initiate(&workspace, &connector_type, &round.redirect_url())?;
     let params = round.wait(ctx, args, provider, "Airbyte", &consent, Some("connector_id"))?;
@@ -234,8 +231,20 @@ fn airbyte_flow(ctx: &Ctx, args: &ConnectArgs, provider: &Provider) -> Result<Co
     })
 }
 
+/// Airbyte's settings and an application token: what every Airbyte request here starts from.
+fn airbyte_session(ctx: &Ctx) -> Result<(airbyte::Settings, crate::secret::Secret)> {
+    let settings = airbyte::Settings::resolve(&ctx.env)?;
+    let token = settings.token(ctx.http())?;
+    Ok((settings, token))
+}
+
 // ---------------------------------------------------------------------------------------------
 // BlueNexus
+
+/// The BlueNexus API base and a fresh access token of the signed-in `bluenexus` account.
+fn bluenexus_session(ctx: &Ctx) -> Result<(String, crate::secret::Secret)> {
+    Ok((bluenexus::base_url(&ctx.env)?, bluenexus_token(ctx)?))
+}
 
 /// A BlueNexus access token from the signed-in `bluenexus` account (refreshed under its lock:
 /// BlueNexus's refresh tokens are single-use and a reuse ends the session).
@@ -251,9 +260,8 @@ pub fn bluenexus_token(ctx: &Ctx) -> Result<crate::secret::Secret> {
 }
 
 fn bluenexus_flow(ctx: &Ctx, args: &ConnectArgs, provider: &Provider) -> Result<Connection> {
-    let base = bluenexus::base_url(&ctx.env)?;
-    let token = bluenexus_token(ctx)?;
-    let api = bluenexus::Api { http: ctx.http(), base_url: base, token: token.expose() };
+    let (base_url, token) = bluenexus_session(ctx)?;
+    let api = bluenexus::Api { http: ctx.http(), base_url, token: token.expose() };
     let given_fields = key_values("--field", &args.fields)?;
     let made = if args.bearer_token_stdin {
         let entry = args
@@ -356,18 +364,10 @@ pub fn check(ctx: &Ctx, connections: &[Connection]) -> Result<Vec<(String, Strin
         return Ok(out);
     }
     let http = ctx.http();
-    let airbyte = connections.iter().any(|c| c.kind == "airbyte");
-    let airbyte_api = if airbyte {
-        let settings = airbyte::Settings::resolve(&ctx.env)?;
-        let token = settings.token(http)?;
-        Some((settings, token))
-    } else {
-        None
-    };
+    let airbyte_api = if connections.iter().any(|c| c.kind == "airbyte") { Some(airbyte_session(ctx)?) } else { None };
     let nexus: Option<Vec<bluenexus::Connection>> = if connections.iter().any(|c| c.kind == "bluenexus") {
-        let token = bluenexus_token(ctx)?;
-        let api = bluenexus::Api { http, base_url: bluenexus::base_url(&ctx.env)?, token: token.expose() };
-        Some(api.connections(None)?)
+        let (base_url, token) = bluenexus_session(ctx)?;
+        Some(bluenexus::Api { http, base_url, token: token.expose() }.connections(None)?)
     } else {
         None
     };
@@ -409,18 +409,12 @@ pub fn remove(ctx: &Ctx, c: &Connection, local_only: bool) -> Result<&'static st
     } else {
         match c.kind.as_str() {
             "airbyte" => {
-                let settings = airbyte::Settings::resolve(&ctx.env)?;
-                let token = settings.token(ctx.http())?;
-                let d = settings.api(ctx.http(), token.expose(), Vec::new()).delete(&c.platform_id)?;
-                d.result
+                let (settings, token) = airbyte_session(ctx)?;
+                settings.api(ctx.http(), token.expose(), Vec::new()).delete(&c.platform_id)?.result
             }
             _ => {
-                let token = bluenexus_token(ctx)?;
-                let api = bluenexus::Api {
-                    http: ctx.http(),
-                    base_url: bluenexus::base_url(&ctx.env)?,
-                    token: token.expose(),
-                };
+                let (base_url, token) = bluenexus_session(ctx)?;
+                let api = bluenexus::Api { http: ctx.http(), base_url, token: token.expose() };
                 if api.delete(&c.platform_id)? { "deleted" } else { "already gone" }
             }
         }
