@@ -160,7 +160,13 @@ fn pipeline<T: Target>(
         return Err(e.into());
     }
     let cred = Credential::from_record(record, provider)?;
-    let warnings = target.check(provider, record, &cred)?;
+    // What every platform checks locally: the scopes it needs (missing ones stop the push), who
+    // owns a rotating refresh token once pushed; then the platform's own warnings.
+    let (required, needed_by) = target.required_scopes();
+    let mut warnings: Vec<String> =
+        platforms::check_scopes(provider, &cred.key, &record.scopes, required, &needed_by)?.into_iter().collect();
+    warnings.extend(platforms::ownership_warning(provider, &cred.key, target.display_name()));
+    warnings.extend(target.warnings());
     for w in &warnings {
         ui.warn(w);
     }

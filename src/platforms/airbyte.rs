@@ -418,17 +418,12 @@ impl super::Target for Push<'_> {
         "airbyte"
     }
 
-    fn check(
-        &self,
-        provider: &crate::providers::Provider,
-        record: &crate::store::Record,
-        cred: &Credential,
-    ) -> crate::error::Result<Vec<String>> {
-        let mut warnings = Vec::new();
-        let needed_by = format!("Airbyte's {} connector", self.connector_type);
-        warnings.extend(super::check_scopes(provider, &cred.key, &record.scopes, &self.required_scopes, &needed_by)?);
-        warnings.extend(super::ownership_warning(provider, &cred.key, "Airbyte"));
-        Ok(warnings)
+    fn display_name(&self) -> &'static str {
+        "Airbyte"
+    }
+
+    fn required_scopes(&self) -> (&[String], String) {
+        (&self.required_scopes, format!("Airbyte's {} connector", self.connector_type))
     }
 
     fn destination(&self) -> super::Destination {

@@ -641,18 +641,16 @@ impl super::Target for Push<'_> {
         "blaxel"
     }
 
-    fn check(
-        &self,
-        provider: &crate::providers::Provider,
-        record: &crate::store::Record,
-        cred: &Credential,
-    ) -> crate::error::Result<Vec<String>> {
-        let mut warnings = Vec::new();
-        let needed_by = format!("Blaxel's {} integration", self.integration);
-        warnings.extend(super::check_scopes(provider, &cred.key, &record.scopes, &self.required_scopes, &needed_by)?);
-        warnings.extend(super::ownership_warning(provider, &cred.key, "Blaxel"));
-        warnings.extend(self.settings.stale_login.clone());
-        Ok(warnings)
+    fn display_name(&self) -> &'static str {
+        "Blaxel"
+    }
+
+    fn required_scopes(&self) -> (&[String], String) {
+        (&self.required_scopes, format!("Blaxel's {} integration", self.integration))
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        self.settings.stale_login.iter().cloned().collect()
     }
 
     fn destination(&self) -> super::Destination {

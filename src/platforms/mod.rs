@@ -110,10 +110,15 @@ pub struct Destination {
 pub trait Target {
     type Report: Serialize;
     fn platform(&self) -> &'static str;
-    /// Local checks of the credential against what the platform needs: warnings, or the error
-    /// that stops the push before anything is sent.
-    fn check(&self, provider: &Provider, record: &Record, credential: &Credential)
-    -> crate::error::Result<Vec<String>>;
+    /// The platform's name in messages ("Blaxel").
+    fn display_name(&self) -> &'static str;
+    /// The scopes the platform needs of the credential, and what needs them ("Blaxel's gmail
+    /// integration"): the pipeline checks them before anything is sent.
+    fn required_scopes(&self) -> (&[String], String);
+    /// Warnings of the platform's own (an expired CLI login); none by default.
+    fn warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
     fn destination(&self) -> Destination;
     /// Every request a run may send, in order (the dry run).
     fn plan(&self, credential: &Credential) -> Vec<PlannedRequest>;
