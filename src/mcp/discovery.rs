@@ -240,17 +240,7 @@ pub fn stable_port(url: &str) -> u16 {
 pub fn default_name(url: &str) -> String {
     let u = url::Url::parse(url).expect("checked before");
     let host = u.host_str().unwrap_or("mcp").trim_start_matches("www.");
-    let mut name = String::new();
-    let path = u.path().trim_matches('/');
-    for c in format!("{host}/{path}").chars() {
-        let c = c.to_ascii_lowercase();
-        if c.is_ascii_lowercase() || c.is_ascii_digit() {
-            name.push(c);
-        } else if !name.is_empty() && !name.ends_with('-') {
-            name.push('-');
-        }
-    }
-    let mut name = name.trim_end_matches('-').to_string();
+    let mut name = crate::providers::slug(&format!("{host}/{}", u.path().trim_matches('/')));
     if let Some(p) = u.port() {
         name.push_str(&format!("-{p}"));
     }

@@ -264,16 +264,7 @@ pub const DISPLAY_NAME_MAX: usize = 63;
 /// `gmail` + `alice@example.test` → `gmail-alice-example-test`. A name that had to be cut ends in
 /// 6 hex digits of a hash of the full target, so two long accounts still get different names.
 pub fn default_name(provider: &str, account: &str) -> String {
-    let mut name = String::new();
-    for c in format!("{provider}-{account}").chars() {
-        let c = c.to_ascii_lowercase();
-        if c.is_ascii_lowercase() || c.is_ascii_digit() {
-            name.push(c);
-        } else if !name.is_empty() && !name.ends_with('-') {
-            name.push('-');
-        }
-    }
-    let name = name.trim_end_matches('-').to_string();
+    let name = crate::providers::slug(&format!("{provider}-{account}"));
     if name.len() <= NAME_MAX {
         return name;
     }

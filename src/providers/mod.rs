@@ -42,6 +42,22 @@ pub fn valid_name(name: &str) -> bool {
         && !name.starts_with('-')
 }
 
+/// `text` as a name: lowercase ASCII letters and digits, every other run of characters one `-`,
+/// none at either end (`MCP.Linear.app/sse` → `mcp-linear-app-sse`).
+pub fn slug(text: &str) -> String {
+    let mut name = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            name.push(c);
+        } else if !name.is_empty() && !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    name.truncate(name.trim_end_matches('-').len());
+    name
+}
+
 /// The closest of `candidates` to `name`, for a "did you mean" hint: at most two edits away, or
 /// one that starts with it.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
@@ -71,6 +87,14 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slugs_are_lowercase_words_joined_by_single_dashes() {
+        assert_eq!(slug("MCP.Linear.app/sse"), "mcp-linear-app-sse");
+        assert_eq!(slug("--a__b  é c--"), "a-b-c");
+        assert_eq!(slug("ünïcode"), "n-code");
+        assert_eq!(slug("…"), "");
+    }
 
     #[test]
     fn endpoints_are_https_or_loopback() {
