@@ -7,8 +7,9 @@
 
 use serde_json::{Value, json};
 
-use crate::http::{Http, Request, Response};
+use crate::http::{Http, Request};
 use crate::providers::check_endpoint;
+use crate::providers::discovery::{Document, fetch_document};
 
 /// A `Bearer` challenge (RFC 6750 §3, RFC 9728 §5.1).
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -183,11 +184,11 @@ pub fn resource(http: &Http, url: &str, challenge: Option<&Challenge>) -> Result
         if check_endpoint(&candidate).is_err() {
             continue;
         }
-        let resp = http.send(&Request::new("GET", &candidate)).map_err(Error::Transport)?;
-        if resp.status >= 500 {
-            return Err(Error::Server { url: candidate, status: resp.status });
-        }
-        let Some(doc) = metadata_document(&resp) else { continue };
+        let doc = match fetch_document(http, &candidate).map_err(Error::Transport)? {
+            Document::Found(map) => Value::Object(map),
+            Document::Missing(_) => continue,
+            Document::Failed(status) => return Err(Error::Server { url: candidate, status }),
+        };
         let Some(resource) = doc["resource"].as_str().map(str::to_string) else { continue };
         let Some(server) = doc["authorization_servers"].as_array().and_then(|a| a.first()).and_then(Value::as_str)
         else {
@@ -209,14 +210,6 @@ pub fn resource(http: &Http, url: &str, challenge: Option<&Challenge>) -> Result
     }
     let origin = url::Url::parse(url).expect("checked before").origin().ascii_serialization();
     Ok(Resource { resource: canonical(url), authorization_server: origin, scopes_supported: None, metadata_url: None })
-}
-
-/// A JSON object from a 2xx answer; `None` for anything else (4xx, HTML, not JSON).
-fn metadata_document(resp: &Response) -> Option<Value> {
-    if !resp.is_success() {
-        return None;
-    }
-    resp.json().filter(Value::is_object)
 }
 
 /// The metadata's resource names this server: the same URL, or a prefix of it (a server may

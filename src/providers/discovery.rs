@@ -107,33 +107,47 @@ pub fn same_issuer(a: &str, b: &str) -> bool {
     a.trim_end_matches('/') == b.trim_end_matches('/')
 }
 
+/// One well-known metadata document, as every discovery here reads them.
+pub enum Document {
+    /// A JSON object from a 2xx answer.
+    Found(serde_json::Map<String, Value>),
+    /// No document here (any 4xx, HTML, anything but a JSON object), and why: try the next URL.
+    Missing(String),
+    /// A server error (5xx): the server is there but failing, so discovery stops.
+    Failed(u16),
+}
+
+/// GETs `url` and says what it holds.
+pub fn fetch_document(http: &Http, url: &str) -> Result<Document, crate::http::Error> {
+    let resp = http.send(&Request::new("GET", url))?;
+    Ok(if resp.status >= 500 {
+        Document::Failed(resp.status)
+    } else if !resp.is_success() {
+        Document::Missing(format!("HTTP {}", resp.status))
+    } else {
+        match serde_json::from_str::<Value>(&resp.body) {
+            Ok(Value::Object(map)) => Document::Found(map),
+            _ if resp.content_type.contains("html") => Document::Missing("HTML, not JSON".into()),
+            _ => Document::Missing("not a JSON object".into()),
+        }
+    })
+}
+
 /// Fetches and merges the metadata of `issuer`.
 pub fn discover(http: &Http, issuer: &str) -> Result<Metadata, Error> {
     let mut tried = Vec::new();
     let mut docs: Vec<(String, serde_json::Map<String, Value>)> = Vec::new();
     for url in well_known_urls(issuer)? {
-        let resp = http.send(&Request::new("GET", &url)).map_err(Error::Transport)?;
-        if resp.status >= 500 {
-            return Err(Error::Server { url, status: resp.status });
-        }
-        let why = if !resp.is_success() {
-            Some(format!("HTTP {}", resp.status))
-        } else {
-            match serde_json::from_str::<Value>(&resp.body) {
-                Ok(Value::Object(map)) => {
-                    let found = map.get("issuer").and_then(Value::as_str).unwrap_or_default().to_string();
-                    if !same_issuer(&found, issuer) {
-                        return Err(Error::IssuerMismatch { url, expected: issuer.into(), found });
-                    }
-                    docs.push((url.clone(), map));
-                    None
+        match fetch_document(http, &url).map_err(Error::Transport)? {
+            Document::Found(map) => {
+                let found = map.get("issuer").and_then(Value::as_str).unwrap_or_default().to_string();
+                if !same_issuer(&found, issuer) {
+                    return Err(Error::IssuerMismatch { url, expected: issuer.into(), found });
                 }
-                _ if resp.content_type.contains("html") => Some("HTML, not JSON".into()),
-                _ => Some("not a JSON object".into()),
+                docs.push((url, map));
             }
-        };
-        if let Some(why) = why {
-            tried.push((url, why));
+            Document::Missing(why) => tried.push((url, why)),
+            Document::Failed(status) => return Err(Error::Server { url, status }),
         }
     }
     if docs.is_empty() {
