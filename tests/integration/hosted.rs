@@ -13,67 +13,12 @@
 //!   /api/v1/connections {data: [{id, providerId, status, createdAt}]}, DELETE, GET /providers.
 
 use std::collections::HashMap;
-use std::net::TcpListener;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 
-use crate::util::{self, Env};
-
-/// A request as the fakes saw it.
-#[derive(Clone, Debug)]
-struct Seen {
-    method: String,
-    path: String,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-type Reply = (u16, &'static str, String, String);
-
-struct Server {
-    base: String,
-    seen: Arc<Mutex<Vec<Seen>>>,
-}
-
-impl Server {
-    fn start(handler: impl Fn(&str, &Seen) -> Reply + Send + Sync + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
-        let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
-        let (log, b, handler) = (seen.clone(), base.clone(), Arc::new(handler));
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { break };
-                let (log, b, handler) = (log.clone(), b.clone(), handler.clone());
-                std::thread::spawn(move || {
-                    let Some((method, path, headers, body)) = util::read_request(&mut stream) else { return };
-                    let req = Seen { method, path, headers, body };
-                    log.lock().unwrap().push(req.clone());
-                    let (status, ct, extra, answer) = handler(&b, &req);
-                    util::respond(&mut stream, status, ct, &answer, &extra);
-                });
-            }
-        });
-        Server { base, seen }
-    }
-
-    fn count(&self, method: &str, prefix: &str) -> usize {
-        self.seen.lock().unwrap().iter().filter(|r| r.method == method && r.path.starts_with(prefix)).count()
-    }
-
-    fn last(&self, method: &str, prefix: &str) -> Seen {
-        self.seen
-            .lock()
-            .unwrap()
-            .iter()
-            .rev()
-            .find(|r| r.method == method && r.path.starts_with(prefix))
-            .cloned()
-            .unwrap()
-    }
-}
+use crate::util::{self, Env, Fake as Server, Reply};
 
 fn json_reply(status: u16, v: Value) -> Reply {
     (status, "application/json", String::new(), v.to_string())

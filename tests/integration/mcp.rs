@@ -7,7 +7,6 @@
 //!   token and checks its audience;
 //! - in-test servers for the faults those cannot produce.
 
-use std::net::TcpListener;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -255,40 +254,11 @@ fn the_proxy_authorizes_again_in_the_browser_when_more_scope_is_needed() {
 // ---------------------------------------------------------------------------------------------
 // Faults: an in-test MCP server and authorization server on one port
 
-type Answer = (u16, &'static str, String, String);
+type Answer = util::Reply;
 
-/// Answers each request with `handler(method, path, body)`: (status, content type, extra
-/// headers, body); records them.
-struct Fake {
-    base: String,
-    seen: Arc<Mutex<Vec<(String, String, String)>>>,
-}
-
-impl Fake {
-    fn start(handler: impl Fn(&str, &str, &str, &str) -> Answer + Send + Sync + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
-        let seen: Arc<Mutex<Vec<(String, String, String)>>> = Arc::default();
-        let (log, b) = (seen.clone(), base.clone());
-        let handler = Arc::new(handler);
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { break };
-                let (log, b, handler) = (log.clone(), b.clone(), handler.clone());
-                std::thread::spawn(move || {
-                    let Some((method, path, _h, body)) = util::read_request(&mut stream) else { return };
-                    log.lock().unwrap().push((method.clone(), path.clone(), body.clone()));
-                    let (status, ct, headers, answer) = handler(&b, &method, &path, &body);
-                    util::respond(&mut stream, status, ct, &answer, &headers);
-                });
-            }
-        });
-        Fake { base, seen }
-    }
-
-    fn paths(&self) -> Vec<String> {
-        self.seen.lock().unwrap().iter().map(|(m, p, _)| format!("{m} {}", p.split('?').next().unwrap())).collect()
-    }
+/// The in-test server with the handler these tests write: `(base, method, path, body)`.
+fn fake(handler: impl Fn(&str, &str, &str, &str) -> Answer + Send + Sync + 'static) -> util::Fake {
+    util::Fake::start(move |base, r| handler(base, &r.method, &r.path, &r.body))
 }
 
 fn json_answer(v: Value) -> Answer {
@@ -315,7 +285,7 @@ fn printed_auth_url(env: &Env, url: &str, extra: &[&str]) -> (util::Output, Opti
 
 #[test]
 fn without_protected_resource_metadata_the_origin_is_the_authorization_server() {
-    let fake = Fake::start(|base, method, path, _| match (method, path) {
+    let fake = fake(|base, method, path, _| match (method, path) {
         ("POST", "/mcp") => {
             (401, "application/json", "WWW-Authenticate: Bearer error=\"invalid_token\"\r\n".into(), "{}".into())
         }
@@ -342,7 +312,7 @@ fn without_protected_resource_metadata_the_origin_is_the_authorization_server() 
 
 #[test]
 fn a_resource_with_a_trailing_slash_is_sent_byte_for_byte() {
-    let fake = Fake::start(|base, method, path, _| match (method, path) {
+    let fake = fake(|base, method, path, _| match (method, path) {
         ("POST", "/mcp") => (
             401,
             "application/json",
@@ -367,8 +337,8 @@ fn a_resource_with_a_trailing_slash_is_sent_byte_for_byte() {
     assert_eq!(util::query_param(&auth, "scope").as_deref(), Some("mcp:tools"), "the challenge's scope");
 }
 
-fn pkce_server(methods: Option<&'static [&'static str]>) -> Fake {
-    Fake::start(move |base, method, path, _| match (method, path) {
+fn pkce_server(methods: Option<&'static [&'static str]>) -> util::Fake {
+    fake(move |base, method, path, _| match (method, path) {
         ("POST", "/mcp") => (
             401,
             "application/json",
@@ -402,7 +372,7 @@ fn pkce_s256_is_required_and_its_absence_warned_or_refused_with_strict() {
 
 #[test]
 fn authorization_server_metadata_naming_another_issuer_is_refused() {
-    let fake = Fake::start(|base, method, path, _| match (method, path) {
+    let fake = fake(|base, method, path, _| match (method, path) {
         ("POST", "/mcp") => (
             401,
             "application/json",
@@ -426,7 +396,7 @@ fn a_forgotten_registration_is_made_again() {
     let flag = forgotten.clone();
     let registrations = Arc::new(Mutex::new(0));
     let count = registrations.clone();
-    let fake = Fake::start(move |base, method, path, body| match (method, path) {
+    let fake = fake(move |base, method, path, body| match (method, path) {
         ("POST", "/mcp") => (
             401,
             "application/json",
@@ -464,7 +434,7 @@ fn a_forgotten_registration_is_made_again() {
 
 #[test]
 fn a_client_id_metadata_document_is_the_client_id_where_the_server_accepts_one() {
-    let fake = Fake::start(|base, method, path, _| match (method, path) {
+    let fake = fake(|base, method, path, _| match (method, path) {
         ("POST", "/mcp") => (
             401,
             "application/json",

@@ -703,3 +703,72 @@ impl JsonLines {
         (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
     }
 }
+
+/// A request as an in-test server saw it.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+/// An in-test server's answer: (status, content type, extra header lines, body).
+pub type Reply = (u16, &'static str, String, String);
+
+/// An in-test HTTP server on a free 127.0.0.1 port, a thread per connection: each request is
+/// answered by `handler(base URL, request)` and recorded.
+pub struct Fake {
+    pub base: String,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<Seen>>>,
+}
+
+impl Fake {
+    pub fn start(handler: impl Fn(&str, &Seen) -> Reply + Send + Sync + 'static) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        let seen: std::sync::Arc<std::sync::Mutex<Vec<Seen>>> = Default::default();
+        let (log, b, handler) = (seen.clone(), base.clone(), std::sync::Arc::new(handler));
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { break };
+                let (log, b, handler) = (log.clone(), b.clone(), handler.clone());
+                std::thread::spawn(move || {
+                    let Some((method, path, headers, body)) = read_request(&mut stream) else { return };
+                    let req = Seen { method, path, headers, body };
+                    log.lock().unwrap().push(req.clone());
+                    let (status, ct, extra, answer) = handler(&b, &req);
+                    respond(&mut stream, status, ct, &answer, &extra);
+                });
+            }
+        });
+        Fake { base, seen }
+    }
+
+    /// The requests with `method` whose path starts with `prefix`.
+    pub fn count(&self, method: &str, prefix: &str) -> usize {
+        self.seen.lock().unwrap().iter().filter(|r| r.method == method && r.path.starts_with(prefix)).count()
+    }
+
+    /// The last such request.
+    pub fn last(&self, method: &str, prefix: &str) -> Seen {
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .rev()
+            .find(|r| r.method == method && r.path.starts_with(prefix))
+            .cloned()
+            .unwrap()
+    }
+
+    /// `METHOD /path` of every request, without queries, in order.
+    pub fn paths(&self) -> Vec<String> {
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path.split('?').next().unwrap()))
+            .collect()
+    }
+}
