@@ -123,21 +123,11 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
     let now = clock::now();
     let ui = &ctx.ui;
     // --check: the platforms say what state their connections are in (and the index learns it).
-    let checked = if args.check {
-        hosted::check(ctx, &connections.iter().map(|c| (*c).clone()).collect::<Vec<_>>())?
-    } else {
-        Vec::new()
-    };
-    let refreshed;
-    let connections: Vec<&Connection> = if args.check {
-        refreshed = index::load(&ctx.config_dir)?;
-        connections.iter().filter_map(|c| refreshed.connection(&c.target)).collect()
-    } else {
-        connections
-    };
-    for (target, status, advice) in &checked {
+    let checked = if args.check { hosted::check(ctx, &connections)? } else { Vec::new() };
+    let connections: Vec<&Connection> = if args.check { checked.iter().map(|(c, _)| c).collect() } else { connections };
+    for (c, advice) in &checked {
         if let Some(a) = advice {
-            ui.warn(format!("{target} is {status}: {a}"));
+            ui.warn(format!("{} is {}: {a}", c.target, c.status));
         }
     }
     if ui.json() {

@@ -356,9 +356,10 @@ fn finalize(ctx: &Ctx, api: &bluenexus::Api, pending: &str, given: &BTreeMap<Str
     Ok(())
 }
 
-/// `status --check`: asks each platform for the state of the connections oauthctl recorded, and
-/// writes what it says to the index.
-pub fn check(ctx: &Ctx, connections: &[Connection]) -> Result<Vec<(String, String, Option<String>)>> {
+/// `status --check`: asks each platform for the state of the connections oauthctl recorded,
+/// writes what it says to the index, and returns the connections as now recorded, each with
+/// advice when its state needs action.
+pub fn check(ctx: &Ctx, connections: &[&Connection]) -> Result<Vec<(Connection, Option<String>)>> {
     let mut out = Vec::new();
     if connections.is_empty() {
         return Ok(out);
@@ -389,13 +390,14 @@ pub fn check(ctx: &Ctx, connections: &[Connection]) -> Result<Vec<(String, Strin
                 ),
             },
         };
-        out.push((c.target.clone(), status, advice));
+        let now = crate::clock::now();
+        out.push((Connection { status, updated_at: now, ..(*c).clone() }, advice));
     }
     index::update(&ctx.config_dir, |idx| {
-        for (target, status, _) in &out {
-            if let Some(c) = idx.connections.iter_mut().find(|c| &c.target == target) {
-                c.status = status.clone();
-                c.updated_at = crate::clock::now();
+        for (checked, _) in &out {
+            if let Some(c) = idx.connections.iter_mut().find(|c| c.target == checked.target) {
+                c.status = checked.status.clone();
+                c.updated_at = checked.updated_at;
             }
         }
     })?;
