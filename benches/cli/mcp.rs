@@ -94,8 +94,7 @@ pub fn run(cfg: &Config) {
     let url = ready["mcp"].as_str().unwrap().to_string();
 
     let mut env = Env::new();
-    env.set("BROWSER", util::fixtures().join("browser").join("scripted.py").display().to_string());
-    env.set("SCRIPTED_OUT", env.dir.path().join("browser-page.txt").display().to_string());
+    env.scripted_browser();
     env.set("OAUTHCTL_STORE", "file");
     let out = env.run(&["connect", &url, "--name", "demo", "--timeout", "60"]);
     assert_eq!(out.code, 0, "{}", out.stderr);

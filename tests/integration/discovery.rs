@@ -15,7 +15,7 @@ fn issuer_only(env: &mut Env, issuer: &str) {
         "[providers.acme]\nissuer = \"{issuer}\"\nclient_id = \"conf-post\"\nscopes = [\"openid\", \"email\"]\n"
     ));
     env.set("OAUTHCTL_CLIENT_SECRET", "conf-post-secret").set("OAUTHCTL_STORE", "file");
-    env.set("BROWSER", util::fixtures().join("browser").join("scripted.py").display().to_string());
+    env.scripted_browser();
 }
 
 #[test]

@@ -45,8 +45,7 @@ fn initialize() -> Value {
 
 fn browser_env() -> Env {
     let mut env = Env::new();
-    env.set("BROWSER", util::fixtures().join("browser").join("scripted.py").display().to_string());
-    env.set("SCRIPTED_OUT", env.dir.path().join("browser-page.txt").display().to_string());
+    env.scripted_browser();
     env.set("OAUTHCTL_STORE", "file");
     env
 }

@@ -71,8 +71,7 @@ impl Oidc {
         if let Some(s) = client.secret() {
             env.set("OAUTHCTL_CLIENT_SECRET", s);
         }
-        env.set("BROWSER", util::fixtures().join("browser").join("scripted.py").display().to_string());
-        env.set("SCRIPTED_OUT", env.dir.path().join("browser-page.txt").display().to_string());
+        env.scripted_browser();
     }
 
     pub fn admin(&self, method: &str, path: &str, body: Option<serde_json::Value>) -> serde_json::Value {

@@ -111,6 +111,14 @@ impl Env {
         self
     }
 
+    /// The scripted browser (tests/fixtures/browser/scripted.py) as `BROWSER`: it signs in and
+    /// consents over HTTP, and writes the page it ended on to `SCRIPTED_OUT` in this env's dir.
+    pub fn scripted_browser(&mut self) -> &mut Self {
+        self.set("BROWSER", fixtures().join("browser").join("scripted.py").display().to_string());
+        let out = self.dir.path().join("browser-page.txt").display().to_string();
+        self.set("SCRIPTED_OUT", out)
+    }
+
     pub fn write_providers(&self, toml: &str) {
         std::fs::create_dir_all(self.config_dir()).unwrap();
         std::fs::write(self.config_dir().join("providers.toml"), toml).unwrap();
